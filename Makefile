@@ -1,0 +1,63 @@
+# The portal's two commands (see README.md): `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+export DEBUG ?= 1
+
+.PHONY: run test bench venv venv-dev system-deps system-deps-test services-check migrate seed worker clean
+
+$(VENV)/bin/python:
+	@PYTHON=$$(bin/find-python) && echo "Tạo môi trường ảo với $$PYTHON" && $$PYTHON -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+venv: $(VENV)/.installed
+venv-dev: $(VENV)/.installed-dev
+
+system-deps:
+	@bin/system-deps run
+
+system-deps-test:
+	@bin/system-deps test
+
+migrate: venv
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+# Serves at http://127.0.0.1:8000; with REDIS_URL set a Celery worker runs beside the server.
+run: system-deps venv seed
+	@if [ -n "$$REDIS_URL" ]; then \
+	  echo "REDIS_URL đã đặt: khởi động Celery worker"; \
+	  $(VENV)/bin/celery -A tthc_portal worker --loglevel=INFO --concurrency=2 & WORKER=$$!; \
+	  trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
+	  $(PY) manage.py runserver 127.0.0.1:8000; \
+	else \
+	  $(PY) manage.py runserver 127.0.0.1:8000; \
+	fi
+
+# The suite runs against PostgreSQL and Redis (the machine's own, unless DATABASE_URL / REDIS_URL
+# say otherwise): the integration tests start a real Celery worker against them.
+test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tthc
+test: export REDIS_URL ?= redis://127.0.0.1:6379/14
+test: system-deps-test venv-dev services-check
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+services-check: venv
+	@$(PY) bin/check-services
+
+bench: venv-dev
+	$(PY) bin/bench
+
+clean:
+	rm -rf $(VENV) var db.sqlite3

@@ -1,0 +1,90 @@
+"""Builds a whole plan (decision, table, appendices, targets, reported results) from the nested
+data shape of fixtures/plans/*.json (described in fixtures/README.md)."""
+
+from datetime import date
+
+from django.db import transaction
+
+from indicators.services import set_targets
+from reports.models import Report, ReportingPeriod
+from tasks.services import create_table, record_results
+
+from .models import Appendix, AppendixRow, Article, Decision, LegalBasis, Plan, Recipient
+
+DECISION_FIELDS = (
+    "kind", "governing_body", "issuing_body", "number", "number_suffix", "place", "date_month", "doc_type",
+    "summary", "authority", "preamble", "proposal", "signer_prefix", "signer_title", "signer_name", "footnotes",
+)  # fmt: skip
+
+
+@transaction.atomic
+def load_plan(data, *, unit, status=Plan.Status.DRAFT):
+    """Create the plan described by `data` for `unit`; all or nothing."""
+    table = data["table"]
+    plan = Plan.objects.create(
+        unit=unit,
+        year=data["year"],
+        status=status,
+        table_heading=table["heading"],
+        table_title=table["title"],
+        table_attachment_line=table["attachment_line"],
+        column_labels=table["columns"],
+        source=data.get("source", ""),
+    )
+    document = data["document"]
+    decision = Decision.objects.create(
+        plan=plan,
+        issued_on=date.fromisoformat(document["date"]) if document.get("date") else None,
+        **{key: document[key] for key in DECISION_FIELDS if document.get(key) is not None},
+    )
+    LegalBasis.objects.bulk_create(
+        LegalBasis(decision=decision, order=order, text=text) for order, text in enumerate(document["legal_bases"], 1)
+    )
+    Article.objects.bulk_create(
+        Article(decision=decision, order=order, label=a["label"], heading=a["heading"], body=a["body"], clauses=a["clauses"])
+        for order, a in enumerate(document["articles"], 1)
+    )
+    Recipient.objects.bulk_create(
+        Recipient(decision=decision, order=order, text=r["text"], group=r.get("group", ""), level=r.get("level", 1))
+        for order, r in enumerate(document["recipients"], 1)
+    )
+    rows = create_table(plan=plan, sections=table["sections"])
+    for order, appendix_data in enumerate(data.get("appendices", []), 1):
+        appendix = Appendix.objects.create(
+            plan=plan,
+            order=order,
+            kind=appendix_data["kind"],
+            heading=appendix_data["heading"],
+            title=appendix_data["title"],
+            attachment_line=appendix_data["attachment_line"],
+            column_labels=appendix_data["columns"],
+            note=appendix_data.get("note", ""),
+        )
+        AppendixRow.objects.bulk_create(
+            AppendixRow(
+                appendix=appendix,
+                order=row_order,
+                number=row["number"],
+                field_name=row["field"],
+                procedure_count=row.get("procedure_count"),
+                deadline_text=row["deadline"],
+            )
+            for row_order, row in enumerate(appendix_data["rows"], 1)
+        )
+    set_targets(plan=plan, targets=data.get("targets", []))
+    report = data.get("report")
+    if report:
+        period = ReportingPeriod.objects.get(code=report["period"])
+        Report.objects.create(
+            plan=plan,
+            period=period,
+            number=report.get("number"),
+            issued_on=date.fromisoformat(report["date"]) if report.get("date") else None,
+            appendix_heading=report.get("heading", ""),
+            appendix_title=report.get("title", ""),
+            appendix_attachment_line=report.get("attachment_line", ""),
+            result_column=report.get("result_column", ""),
+        )
+        results = [(task, row["result"]) for task, row in rows.values() if row.get("result")]
+        record_results(period=period, results=results)
+    return plan

@@ -1,0 +1,209 @@
+from django.conf import settings
+from django.db import models
+
+from orgs.scoping import units_visible_to
+from tthc_portal.jobs import JobRecord, JobState
+
+
+def default_column_labels():
+    return {
+        "number": "STT",
+        "content": "Nội dung công việc",
+        "lead": "Chủ trì",
+        "partners": "Phối hợp",
+        "deadline": "Thời hạn",
+        "product": "Sản phẩm dự kiến",
+    }
+
+
+class PlanQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(unit__in=units_visible_to(user))
+
+
+class Plan(models.Model):
+    """A unit's plan for a year: the issuing decision, the task table and its appendices."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Dự thảo"
+        SUBMITTED = "submitted", "Đã gửi thẩm định"
+        RETURNED = "returned", "Bị trả lại"
+        APPROVED = "approved", "Đã phê duyệt"
+        ISSUED = "issued", "Đã ban hành"
+
+    unit = models.ForeignKey("orgs.Unit", verbose_name="đơn vị", on_delete=models.PROTECT, related_name="plans")
+    year = models.PositiveSmallIntegerField("năm")
+    revision = models.PositiveSmallIntegerField("lần ban hành", default=1)
+    status = models.CharField("trạng thái", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # Bumped by every change to the plan's content; generated documents are keyed by it.
+    version = models.PositiveIntegerField("phiên bản nội dung", default=1)
+    table_heading = models.CharField("tiêu đề bảng", max_length=200, default="KẾ HOẠCH")
+    table_title = models.TextField("tên kế hoạch", blank=True)
+    table_attachment_line = models.TextField("dòng ban hành kèm theo", blank=True)
+    column_labels = models.JSONField("tên cột", default=default_column_labels)
+    source = models.CharField("nguồn", max_length=200, blank=True, help_text="Tệp gốc khi được nhập.")
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "kế hoạch"
+        verbose_name_plural = "kế hoạch"
+        ordering = ["-year", "unit__name"]
+        constraints = [models.UniqueConstraint(fields=["unit", "year", "revision"], name="plan_unit_year_revision")]
+
+    def __str__(self):
+        return f"Kế hoạch năm {self.year} – {self.unit}"
+
+
+class Decision(models.Model):
+    """The document that issues the plan: a Quyết định, or (province plans) the Kế hoạch itself."""
+
+    class Kind(models.TextChoices):
+        DECISION = "decision", "Quyết định ban hành kế hoạch"
+        PLAN = "plan", "Kế hoạch ban hành trực tiếp"
+
+    plan = models.OneToOneField(Plan, verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="decision")
+    kind = models.CharField("loại văn bản", max_length=10, choices=Kind.choices, default=Kind.DECISION)
+    governing_body = models.CharField("cơ quan chủ quản", max_length=200, blank=True)
+    issuing_body = models.CharField("cơ quan ban hành", max_length=200)
+    number = models.PositiveIntegerField("số", null=True, blank=True)
+    number_suffix = models.CharField("ký hiệu", max_length=40, default="QĐ-UBND")
+    place = models.CharField("địa danh", max_length=100)
+    issued_on = models.DateField("ngày ban hành", null=True, blank=True)
+    date_month = models.PositiveSmallIntegerField(
+        "tháng (khi chưa có ngày)", null=True, blank=True, help_text="Khi chỉ ghi tháng: “ngày … tháng 01 năm 2024”."
+    )
+    doc_type = models.CharField("tên loại văn bản", max_length=50, default="QUYẾT ĐỊNH")
+    summary = models.TextField("trích yếu")
+    authority = models.CharField("thẩm quyền ban hành", max_length=300, blank=True)
+    preamble = models.TextField("phần mở đầu", blank=True)
+    proposal = models.TextField("theo đề nghị của", blank=True)
+    signer_prefix = models.CharField("quyền hạn ký", max_length=10, blank=True, help_text="TM., KT., Q., TL.")
+    signer_title = models.CharField("chức vụ người ký", max_length=200, default="CHỦ TỊCH")
+    signer_name = models.CharField("họ tên người ký", max_length=150, blank=True)
+    footnotes = models.JSONField("chú thích", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "quyết định"
+        verbose_name_plural = "quyết định"
+
+    def __str__(self):
+        return f"{self.doc_type} {self.number_text}"
+
+    @property
+    def number_text(self):
+        """"05/QĐ-UBND" (numbers below 10 get a leading zero), blank when not yet numbered."""
+        return f"{self.number:02d}/{self.number_suffix}" if self.number else f"     /{self.number_suffix}"
+
+
+class LegalBasis(models.Model):
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="legal_bases")
+    order = models.PositiveSmallIntegerField("thứ tự")
+    text = models.TextField("căn cứ")
+
+    class Meta:
+        verbose_name = "căn cứ"
+        verbose_name_plural = "căn cứ"
+        ordering = ["order"]
+
+
+class Article(models.Model):
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="articles")
+    order = models.PositiveSmallIntegerField("thứ tự")
+    label = models.CharField("số điều", max_length=20, help_text="“Điều 1.”, hoặc “I.” với kế hoạch.")
+    heading = models.CharField("tên điều", max_length=300, blank=True)
+    body = models.TextField("nội dung", blank=True)
+    clauses = models.JSONField("các khoản", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "điều"
+        verbose_name_plural = "các điều"
+        ordering = ["order"]
+
+
+class Recipient(models.Model):
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="recipients")
+    order = models.PositiveSmallIntegerField("thứ tự")
+    text = models.CharField("nơi nhận", max_length=300)
+    group = models.CharField("mục đích", max_length=100, blank=True, help_text="Để báo cáo, Để phối hợp …")
+    level = models.PositiveSmallIntegerField("cấp", default=1)
+
+    class Meta:
+        verbose_name = "nơi nhận"
+        verbose_name_plural = "nơi nhận"
+        ordering = ["order"]
+
+
+class Appendix(models.Model):
+    """A plan's appendix: the list of fields (lĩnh vực) to review, with procedure counts and deadlines."""
+
+    class Kind(models.TextChoices):
+        REVIEW_FIELDS = "review_fields", "Danh sách lĩnh vực rà soát"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="appendices")
+    order = models.PositiveSmallIntegerField("thứ tự", default=1)
+    kind = models.CharField("loại", max_length=20, choices=Kind.choices, default=Kind.REVIEW_FIELDS)
+    heading = models.CharField("tiêu đề", max_length=100, default="PHỤ LỤC")
+    title = models.TextField("tên phụ lục")
+    attachment_line = models.TextField("dòng kèm theo", blank=True)
+    column_labels = models.JSONField("tên cột", default=dict)
+    note = models.TextField("ghi chú", blank=True)
+
+    class Meta:
+        verbose_name = "phụ lục"
+        verbose_name_plural = "phụ lục"
+        ordering = ["order"]
+
+    def __str__(self):
+        return self.title
+
+
+class AppendixRow(models.Model):
+    appendix = models.ForeignKey(Appendix, on_delete=models.CASCADE, related_name="rows")
+    order = models.PositiveSmallIntegerField("thứ tự")
+    number = models.CharField("số TT", max_length=10, blank=True)
+    field_name = models.CharField("lĩnh vực", max_length=300)
+    procedure_count = models.PositiveIntegerField("số thủ tục", null=True, blank=True)
+    deadline_text = models.CharField("thời gian hoàn thành", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "dòng phụ lục"
+        verbose_name_plural = "dòng phụ lục"
+        ordering = ["order"]
+
+    @property
+    def field_label(self):
+        """As printed: "Lĩnh vực thủy lợi (3)"."""
+        if self.procedure_count is None:
+            return self.field_name
+        return f"{self.field_name} ({self.procedure_count})"
+
+
+def plan_pdf_path(instance, filename):
+    return f"plans/{instance.plan.unit.slug}/{instance.plan.year}/{filename}"
+
+
+class PlanPdf(JobRecord):
+    """The rendered decision + plan + appendix for one version of a plan (one per version)."""
+
+    plan = models.ForeignKey(Plan, verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="pdfs")
+    plan_version = models.PositiveIntegerField("phiên bản")
+    file = models.FileField("tệp PDF", upload_to=plan_pdf_path, blank=True)
+    pages = models.PositiveSmallIntegerField("số trang", null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người yêu cầu", null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        verbose_name = "bản PDF kế hoạch"
+        verbose_name_plural = "bản PDF kế hoạch"
+        constraints = [models.UniqueConstraint(fields=["plan", "plan_version"], name="planpdf_one_per_version")]
+
+    def __str__(self):
+        return f"PDF {self.plan} (phiên bản {self.plan_version})"
+
+    @property
+    def is_ready(self):
+        return self.state == JobState.DONE and bool(self.file)

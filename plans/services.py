@@ -1,0 +1,59 @@
+"""State changes on plans. Views, Celery jobs, commands and tests all call these."""
+
+import logging
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from tthc_portal.jobs import JobState
+
+from .documents import build_plan_pdf
+from .models import Plan, PlanPdf
+
+logger = logging.getLogger(__name__)
+
+
+def request_plan_pdf(*, plan, user=None):
+    """Ask for the PDF of the plan's current version: reuse a finished or running job, otherwise
+    (new, or failed before) queue a render. Returns the PlanPdf record."""
+    from .tasks import render_plan_pdf  # the Celery task is a thin shell over render_plan_pdf_now
+
+    with transaction.atomic():
+        job, created = PlanPdf.objects.select_for_update().get_or_create(
+            plan=plan, plan_version=plan.version, defaults={"requested_by": user}
+        )
+        if not created and (job.is_active or job.is_ready):
+            return job
+        if not created:
+            job.mark_queued()
+        transaction.on_commit(lambda: render_plan_pdf.delay(plan.pk))
+    job.refresh_from_db()
+    return job
+
+
+def render_plan_pdf_now(*, plan_id):
+    """Render and store the PDF of a plan's current version. Idempotent: a version already rendered
+    is not rendered again, and there is only ever one record per (plan, version)."""
+    plan = Plan.objects.select_related("unit").get(pk=plan_id)
+    job, _ = PlanPdf.objects.get_or_create(plan=plan, plan_version=plan.version)
+    if job.is_ready:
+        return job
+    job.mark_running()
+    try:
+        pdf = build_plan_pdf(plan)
+    except SoftTimeLimitExceeded:
+        job.mark_failed("Quá thời gian cho phép khi tạo PDF. Hãy thử lại; nếu vẫn lỗi, báo quản trị hệ thống.")
+        return job
+    except Exception as error:  # the user gets the reason and a retry button
+        logger.exception("Plan PDF render failed for plan %s", plan_id)
+        job.mark_failed(f"Không tạo được PDF: {error}")
+        return job
+    if job.file:
+        job.file.delete(save=False)
+    job.file.save(f"ke-hoach-{plan.unit.slug}-{plan.year}-v{plan.version}.pdf", ContentFile(pdf.data), save=False)
+    job.pages = pdf.pages
+    job.state, job.error, job.finished_at = JobState.DONE, "", timezone.now()
+    job.save(update_fields=["file", "pages", "state", "error", "finished_at"])
+    return job

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "plans"
+urlpatterns = [
+    path("", views.plan_list, name="list"),
+    path("<int:pk>/", views.plan_detail, name="detail"),
+    path("<int:pk>/pdf/", views.pdf_request, name="pdf_request"),
+    path("<int:pk>/pdf/trang-thai/", views.pdf_status, name="pdf_status"),
+    path("<int:pk>/pdf/<int:job_pk>/tai-ve/", views.pdf_download, name="pdf_download"),
+]

@@ -1,0 +1,61 @@
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from orgs.scoping import units_visible_to
+
+from . import services
+from .documents import plan_document_context
+from .models import Plan, PlanPdf
+
+
+def _visible_plan(request, pk):
+    """404 for a plan the user may not see, so its existence does not leak."""
+    return get_object_or_404(Plan.objects.visible_to(request.user).select_related("unit", "decision"), pk=pk)
+
+
+def _current_pdf(plan):
+    return PlanPdf.objects.filter(plan=plan, plan_version=plan.version).first()
+
+
+@require_GET
+def plan_list(request):
+    plans = Plan.objects.visible_to(request.user).select_related("unit", "unit__parent").order_by("-year", "unit__path")
+    units = units_visible_to(request.user).select_related("parent")
+    return render(request, "plans/plan_list.html", {"plans": plans, "units": units})
+
+
+@require_GET
+def plan_detail(request, pk):
+    plan = _visible_plan(request, pk)
+    context = plan_document_context(plan)
+    context["pdf"] = _current_pdf(plan)
+    return render(request, "plans/plan_detail.html", context)
+
+
+@require_POST
+def pdf_request(request, pk):
+    plan = _visible_plan(request, pk)
+    job = services.request_plan_pdf(plan=plan, user=request.user)
+    if request.htmx:
+        return render(request, "plans/_pdf_status.html", {"plan": plan, "pdf": job})
+    if job.state == "failed":
+        messages.error(request, job.error)
+    return redirect("plans:detail", pk=plan.pk)
+
+
+@require_GET
+def pdf_status(request, pk):
+    plan = _visible_plan(request, pk)
+    return render(request, "plans/_pdf_status.html", {"plan": plan, "pdf": _current_pdf(plan)})
+
+
+@require_GET
+def pdf_download(request, pk, job_pk):
+    plan = _visible_plan(request, pk)
+    job = get_object_or_404(PlanPdf, plan=plan, pk=job_pk)
+    if not job.is_ready:
+        raise Http404("Bản PDF chưa sẵn sàng.")
+    filename = f"ke-hoach-{plan.unit.slug}-{plan.year}.pdf"
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf")

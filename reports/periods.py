@@ -1,0 +1,40 @@
+"""Reporting periods and their data cut-offs (Nghị định 09/2019/NĐ-CP, art. 12).
+
+A quarter runs from the 15th of the month before it to the 14th of its last month; 6 months from
+15/12 of the previous year to 14/06; 9 months 15/12 to 14/09; the year 15/12 to 14/12. The rows
+live in the ReportingPeriod table (seeded by a migration from PERIODS below); this module only
+turns a row into dates.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class PeriodSpec:
+    code: str
+    name: str
+    order: int
+    start_month: int
+    start_day: int
+    start_in_previous_year: bool
+    end_month: int
+    end_day: int
+    label: str  # as in a report's title: "9 tháng đầu năm 2023"
+
+
+PERIODS = [
+    PeriodSpec("Q1", "Quý I", 1, 12, 15, True, 3, 14, "quý I năm {year}"),
+    PeriodSpec("Q2", "Quý II", 2, 3, 15, False, 6, 14, "quý II năm {year}"),
+    PeriodSpec("6M", "6 tháng đầu năm", 3, 12, 15, True, 6, 14, "6 tháng đầu năm {year}"),
+    PeriodSpec("Q3", "Quý III", 4, 6, 15, False, 9, 14, "quý III năm {year}"),
+    PeriodSpec("9M", "9 tháng đầu năm", 5, 12, 15, True, 9, 14, "9 tháng đầu năm {year}"),
+    PeriodSpec("Q4", "Quý IV", 6, 9, 15, False, 12, 14, "quý IV năm {year}"),
+    PeriodSpec("Y", "Năm", 7, 12, 15, True, 12, 14, "năm {year}"),
+]
+
+
+def bounds(period, year):
+    """(first day, cut-off day) of a period row (anything with the PeriodSpec fields) in a year."""
+    start_year = year - 1 if period.start_in_previous_year else year
+    return date(start_year, period.start_month, period.start_day), date(year, period.end_month, period.end_day)

@@ -1,0 +1,40 @@
+from django.contrib import admin
+
+from .models import Section, Task, TaskProgress
+
+
+class TaskInline(admin.TabularInline):
+    model = Task
+    extra = 0
+    fields = ["order", "number", "parent", "content", "lead", "partners", "deadline_text", "product"]
+    readonly_fields = ["parent"]
+    show_change_link = True
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["plan", "number", "title"]
+    list_filter = ["plan__year"]
+    search_fields = ["title", "plan__unit__name"]
+    readonly_fields = ["deadline_kind", "due_dates"]
+    inlines = [TaskInline]
+
+
+@admin.register(Task)
+class TaskAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "section", "deadline_text", "deadline_kind"]
+    list_filter = ["deadline_kind", "section__plan__year"]
+    search_fields = ["content", "lead", "partners"]
+    readonly_fields = ["deadline_kind", "due_dates"]
+    raw_id_fields = ["section", "parent"]
+
+    def save_model(self, request, obj, form, change):
+        obj.set_deadline(obj.deadline_text, obj.section.plan.year)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(TaskProgress)
+class TaskProgressAdmin(admin.ModelAdmin):
+    list_display = ["task", "period", "status", "updated_at"]
+    list_filter = ["status", "period"]
+    raw_id_fields = ["task"]

@@ -1,0 +1,468 @@
+"""What a plan row's deadline ("Thời hạn" / "Thời gian hoàn thành") means.
+
+Deadlines in commune plans are free text, wrapped over several lines by PDF
+extraction ("Thường \\nxuyên trong \\nnăm 2024"). The portal keeps the text as
+written and stores what it means: a kind and the due dates. Pure standard
+library, no Django, so it can be tested (and reused) anywhere.
+
+    >>> parse_deadline("Quý II/2024", 2024).as_dict()
+    {'kind': 'fixed', 'due_dates': ['2024-06-30']}
+
+Kinds
+-----
+``fixed``      exactly one due date.
+``recurring``  more than one due date.
+``ongoing``    continuous work ("Thường xuyên"), due at the end of its year.
+``on_demand``  done when something arises ("Khi có phát sinh", "Đột xuất",
+               "Theo yêu cầu", "Thực hiện khi có yêu cầu"); no date.
+``per_plan``   the schedule is set elsewhere ("Theo kế hoạch riêng",
+               "Theo lộ trình …", "Theo tiến độ đã giao", "Theo hướng dẫn của …",
+               "Thực hiện lồng ghép với …"); no date.
+``unknown``    nothing recognisable, or something malformed; no date.
+
+Reading the text
+----------------
+1. ``None`` counts as "". Only the first 2,000 characters are read. The text is
+   NFKC-normalised (so decomposed or full-width input matches), lower-cased,
+   dashes unified, whitespace collapsed; "hàng tháng/quý/năm" is read as
+   "hằng …" and the old tone placement "qúy" as "quý".
+2. Document references are ignored, with their date: "Kế hoạch số 17/KH-UBND
+   ngày 14/3/2023", "Nghị định 61/2018/NĐ-CP".
+3. Dated parts (each gives one or more due dates):
+   - a date: "15/9/2024", "15/02/2024", "15.9.2024", "ngày 30 tháng 6 năm 2024";
+     a two-digit year means 20xx ("15/9/24"); "15/9" takes the year (rule 4).
+     Words before it ("Trước ngày", "Chậm nhất ngày", "Trước") do not move it:
+     the task is due on that date.
+   - a month, due at its last day: "Tháng 3/2024", "Tháng 02/2024",
+     "tháng 7 năm 2024", "02/2024"; a list: "Tháng 3, 6, 9, 12/2024".
+   - a quarter, due at its last day: "Quý II/2024", "Quý I năm 2024",
+     "Quý 2/2024", "quý 1/2023"; a list: "Quý I và Quý III",
+     "quý I, quý II, quý III". Roman I–IV or 1–4.
+   - the first n months of a year, due at the end of month n:
+     "6 tháng đầu năm" (30/06), "9 tháng đầu năm" (30/09);
+     "6 tháng cuối năm" is due 31/12.
+   - a frequency within the year: "hằng tháng" / "mỗi tháng" (12 month ends),
+     "hằng quý" / "3 tháng/lần" (4 quarter ends), "n tháng/lần" and
+     "định kỳ n tháng" (the ends of months n, 2n, … 12; n must divide 12),
+     so "6 tháng/lần" and "Định kỳ 06 tháng" give 30/06 and 31/12.
+   - the year's end, 31/12: "cuối năm", "hằng năm", "năm/lần", "báo cáo năm"
+     (so "Định kỳ quý I, quý II, quý III và báo cáo năm 2024" has 4 dates).
+4. A part without its own year takes the nearest year written after it in the
+   text ("Quý I, quý II … năm 2024"), else the nearest one before it, else the
+   plan's year (the ``year`` argument).
+5. Markers (no date by themselves):
+   - ongoing: "thường xuyên", "liên tục", "hằng ngày", "hằng tuần";
+     its year is found as in rule 4.
+   - periodic: "định kỳ" without a stated frequency means the reporting
+     periods, i.e. the 4 quarter ends of its year; it only counts when the
+     text has no other dated part ("Định kỳ hoặc đột xuất trong năm 2023" →
+     recurring, the 4 quarter ends of 2023).
+   - on_demand and per_plan phrases listed under Kinds.
+6. A bare year ("Năm 2024", "Trong năm 2024", "2024") is a due date, 31/12,
+   only when nothing else in the text is recognised; otherwise it only tells
+   the other parts their year ("Thường xuyên trong năm 2024",
+   "Khi có phát sinh trong năm 2024" stays on_demand).
+7. Periods with a start:
+   - "từ X đến Y" is due at the end, Y: "Từ tháng 4 đến tháng 12/2023" →
+     31/12/2023 (fixed). X must still be valid.
+   - a start with no end ("Bắt đầu từ Quý II năm 2023") is ongoing work from
+     then on, due at the end of the start's year (31/12/2023).
+
+Combining the parts of one text (cells mix kinds and span several lines)
+----------------------------------------------------------------------
+a. Anything malformed anywhere (31/02/2024, 29/02/2023, "Tháng 13/2024",
+   "Quý 13/2024", "Quý V", "5 tháng/lần", a year before 1900 or after 2200, a
+   part that needs the plan's year when none valid was given) → ``unknown``.
+b. If dated parts exist, the due dates are all of them, sorted and unique:
+   one date → ``fixed``, several → ``recurring``. ("Quý I/2024 và 6 tháng đầu
+   năm 2024" → recurring 31/03 and 30/06.)
+   - Dated parts win over on_demand and per_plan parts ("Khi có phát sinh;
+     chậm nhất 15/9/2024" → fixed).
+   - Ongoing + dated parts: the explicit dates are the deadline and the
+     ongoing year's 31/12 is dropped when a date of that same year is already
+     there ("Thường xuyên; chậm nhất ngày 15/9/2024" → fixed 15/09/2024); an
+     ongoing part of another year adds its 31/12 (so → recurring).
+c. Otherwise ongoing, due 31/12 of its year. Ongoing also wins over per_plan
+   and on_demand, because it gives a date: "Thường xuyên và theo lộ trình của
+   Sở quản lý chuyên ngành" → ongoing; "Theo yêu cầu hoặc thường xuyên trong
+   năm 2024" → ongoing 31/12/2024.
+d. Otherwise per_plan (it wins over on_demand: a schedule set elsewhere is
+   still a schedule), then on_demand.
+e. Otherwise a bare year (rule 6), else ``unknown``.
+
+Parsing never raises.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from bisect import bisect_left
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable
+
+KINDS = ("fixed", "recurring", "ongoing", "on_demand", "per_plan", "unknown")
+
+MAX_CHARS = 2000
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
+QUARTER_END_MONTH = {1: 3, 2: 6, 3: 9, 4: 12}
+ROMAN_QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+_DESCRIBE_NO_DATES = {
+    "on_demand": "khi có phát sinh",
+    "per_plan": "theo kế hoạch riêng",
+    "unknown": "không xác định được hạn",
+}
+_DESCRIBE_MAX_DATES = 4
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """What a deadline text means. ``dates`` is stored as a sorted, unique tuple;
+    ``due_dates`` gives it as a list (``d.due_dates == [date(2024, 6, 30)]``)."""
+
+    kind: str
+    dates: tuple[date, ...]
+    text: str
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, not {self.kind!r}")
+        object.__setattr__(self, "dates", tuple(sorted(set(self.dates))))
+
+    @property
+    def due_dates(self) -> list[date]:
+        return list(self.dates)
+
+    def describe(self) -> str:
+        """A short Vietnamese meaning for the UI."""
+        if self.kind == "fixed":
+            return f"hạn {_vn_date(self.dates[0])}"
+        if self.kind == "ongoing":
+            return f"thường xuyên, hạn {_vn_date(self.dates[-1])}"
+        if self.kind == "recurring":
+            return "định kỳ: " + _date_list(self.dates)
+        return _DESCRIBE_NO_DATES[self.kind]
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "due_dates": [d.isoformat() for d in self.dates]}
+
+
+def parse_deadline(text: str | None, year: int | None) -> Deadline:
+    """Read a deadline text of a plan whose year is ``year``. Never raises."""
+    original = "" if text is None else text if isinstance(text, str) else str(text)
+    try:
+        kind, dates = _parse(original, _plan_year(year))
+    except Exception:  # the contract is "never raises"; rules above cover the rest
+        kind, dates = "unknown", ()
+    return Deadline(kind=kind, dates=tuple(dates), text=original)
+
+
+# --------------------------------------------------------------------------
+# Calendar helpers
+
+
+def _plan_year(year: object) -> int | None:
+    try:
+        value = int(year)  # type: ignore[call-overload]
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return value if MIN_YEAR <= value <= MAX_YEAR else None
+
+
+def _year_of(digits: str | None) -> int | None:
+    """A written year: 4 digits as is, 2 digits as 20xx, anything else invalid (-1)."""
+    if not digits:
+        return None
+    if len(digits) == 2:
+        return 2000 + int(digits)
+    return int(digits) if len(digits) == 4 else -1
+
+
+def _day(year: int | None, month: int, day: int) -> date | None:
+    """The date, or None when it does not exist or its year is out of range."""
+    if year is None or not MIN_YEAR <= year <= MAX_YEAR:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _month_end(year: int | None, month: int) -> date | None:
+    if year is None or not MIN_YEAR <= year <= MAX_YEAR or not 1 <= month <= 12:
+        return None
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _every_n_months(year: int | None, n: int) -> list[date | None]:
+    """The ends of months n, 2n, … 12; [None] when n does not divide the year."""
+    if n <= 0 or 12 % n:
+        return [None]
+    return [_month_end(year, month) for month in range(n, 13, n)]
+
+
+def _quarter_end(year: int | None, token: str) -> date | None:
+    number = int(token) if token.isdigit() else ROMAN_QUARTERS.get(token, 0)
+    if number not in QUARTER_END_MONTH:
+        return None
+    return _month_end(year, QUARTER_END_MONTH[number])
+
+
+def _vn_date(d: date) -> str:
+    return d.strftime("%d/%m/%Y")
+
+
+def _date_list(dates: tuple[date, ...]) -> str:
+    if len(dates) <= _DESCRIBE_MAX_DATES:
+        return ", ".join(_vn_date(d) for d in dates)
+    head = ", ".join(_vn_date(d) for d in dates[: _DESCRIBE_MAX_DATES - 1])
+    return f"{head}, …, {_vn_date(dates[-1])} ({len(dates)} mốc)"
+
+
+# --------------------------------------------------------------------------
+# What the scan finds
+
+
+@dataclass
+class _Hit:
+    """One recognised part of the text, at ``pos`` in the normalised text."""
+
+    pos: int
+    dates: tuple[date, ...] = ()
+    marker: str = ""  # "", from, to, ongoing, periodic, per_plan, on_demand, year
+    year: int | None = None  # the year an ongoing / periodic / year marker refers to
+    invalid: bool = False
+
+
+class _Context:
+    """Finds the year of a part that has none written next to it (rule 4)."""
+
+    def __init__(self, text: str, plan_year: int | None) -> None:
+        self.plan_year = plan_year
+        self.anchors: list[tuple[int, int]] = []  # (position, year) of every written year
+        for m in re.finditer(r"(?<!\d)(\d{4})(?!\d)", text):
+            value = int(m.group(1))
+            if MIN_YEAR <= value <= MAX_YEAR:
+                self.anchors.append((m.start(), value))
+
+    def year_after(self, pos: int) -> int | None:
+        i = bisect_left(self.anchors, (pos, 0))
+        if i < len(self.anchors):
+            return self.anchors[i][1]
+        if self.anchors:
+            return self.anchors[-1][1]
+        return self.plan_year
+
+    def year(self, m: re.Match) -> int | None:
+        """The year written in the match (group ``year`` or ``year2``), else rule 4."""
+        groups = m.groupdict()
+        written = _year_of(groups.get("year") or groups.get("year2"))
+        return written if written is not None else self.year_after(m.end())
+
+
+Handler = Callable[[re.Match, _Context], "list[_Hit]"]
+
+
+def _dated(m: re.Match, dates: list[date | None]) -> list[_Hit]:
+    if not dates or None in dates:
+        return [_Hit(m.start(), invalid=True)]
+    return [_Hit(m.start(), dates=tuple(d for d in dates if d))]
+
+
+# --------------------------------------------------------------------------
+# Handlers: one per pattern, each turns a match into hits
+
+
+def _full_date(m: re.Match, ctx: _Context) -> list[_Hit]:
+    year = _year_of(m.group("year"))
+    return _dated(m, [_day(year, int(m.group("month")), int(m.group("day")))])
+
+
+def _day_month(m: re.Match, ctx: _Context) -> list[_Hit]:
+    return _dated(m, [_day(ctx.year(m), int(m.group("month")), int(m.group("day")))])
+
+
+def _first_months(m: re.Match, ctx: _Context) -> list[_Hit]:
+    n = int(m.group("n"))
+    month = (n if m.group("part") == "đầu" else 12) if 1 <= n <= 12 else 0
+    return _dated(m, [_month_end(ctx.year(m), month)])
+
+
+def _every_n(m: re.Match, ctx: _Context) -> list[_Hit]:
+    return _dated(m, _every_n_months(ctx.year(m), int(m.group("n"))))
+
+
+def _monthly(m: re.Match, ctx: _Context) -> list[_Hit]:
+    return _dated(m, _every_n_months(ctx.year(m), 1))
+
+
+def _quarterly(m: re.Match, ctx: _Context) -> list[_Hit]:
+    return _dated(m, _every_n_months(ctx.year(m), 3))
+
+
+def _year_end(m: re.Match, ctx: _Context) -> list[_Hit]:
+    return _dated(m, [_month_end(ctx.year(m), 12)])
+
+
+def _quarters(m: re.Match, ctx: _Context) -> list[_Hit]:
+    year = ctx.year(m)
+    return _dated(m, [_quarter_end(year, t) for t in re.findall(r"\b(?:[ivx]+|\d+)\b", m.group("items"))])
+
+
+def _months(m: re.Match, ctx: _Context) -> list[_Hit]:
+    year = ctx.year(m)
+    return _dated(m, [_month_end(year, int(t)) for t in re.findall(r"\d+", m.group("items"))])
+
+
+def _bare_year(m: re.Match, ctx: _Context) -> list[_Hit]:
+    value = int(m.group("year"))
+    if MIN_YEAR <= value <= MAX_YEAR:
+        return [_Hit(m.start(), marker="year", year=value)]
+    if m.group("word"):  # "năm 1800": meant as a year, but out of range
+        return [_Hit(m.start(), invalid=True)]
+    return []  # a 4-digit number that is not a year
+
+
+def _marker(name: str) -> Handler:
+    def handler(m: re.Match, ctx: _Context) -> list[_Hit]:
+        year = ctx.year_after(m.end())
+        if name in ("ongoing", "periodic") and year is None:
+            return [_Hit(m.start(), invalid=True)]
+        return [_Hit(m.start(), marker=name, year=year)]
+
+    return handler
+
+
+# --------------------------------------------------------------------------
+# The table of patterns, applied in order to the normalised text. Each match
+# is blanked out (same length, so positions stay put) before the next pattern
+# runs, so "15/9/2024" is never read again as "9/2024", nor "6 tháng đầu năm"
+# as a month.
+
+_YEAR = r"(?P<year>\d+)"
+_IN_YEAR = rf"(?:\s+(?:trong\s+)?năm\s+{_YEAR})?"  # "hằng quý năm 2024"
+_LIST_YEAR = rf"(?:\s*[/-]\s*{_YEAR}|\s+năm\s+(?P<year2>\d+))?"  # "Quý I/2024", "Quý I năm 2024"
+_QUARTER = r"(?:[ivx]+|\d+)\b"
+_MONTH = r"\d{1,2}(?!\d)"
+_LIST_SEP = r"\s*(?:,|;|và)\s*"
+
+_REFERENCE_RE = re.compile(  # "số 17/KH-UBND ngày 14/3/2023", "61/2018/NĐ-CP"
+    r"(?:số\s*)?\d+(?:/\d+)?/[^\W\d_][\w-]*"
+    r"(?:\s+ngày\s+\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d+)?"
+)
+
+_PATTERNS: list[tuple[str, Handler]] = [
+    # periods with a start (rule 7); first, so the dates after them are still there
+    (r"(?:bắt\s+đầu\s+)?\btừ\s+(?=ngày|tháng|quý|\d)", _marker("from")),
+    (r"\b(?:đến|tới)\b", _marker("to")),
+    # dates: "15/9/2024", "ngày 30 tháng 6 năm 2024"
+    (rf"(?<![\d/.])(?P<day>\d{{1,2}})\s*(?P<sep>[/.-])\s*(?P<month>\d{{1,2}})\s*(?P=sep)\s*{_YEAR}(?![\d/])", _full_date),
+    (rf"ngày\s+(?P<day>\d{{1,2}})\s+tháng\s+(?P<month>\d{{1,2}})(?:\s+năm\s+{_YEAR})?(?!\d)", _day_month),
+    # parts of a year and frequencies
+    (rf"(?<!\d)(?P<n>\d{{1,2}})\s*tháng\s+(?P<part>đầu|cuối)\s+năm(?:\s*{_YEAR})?(?!\d)", _first_months),
+    (rf"(?<!\d)(?P<n>\d{{1,2}})\s*tháng\s*(?:/|một|1)\s*lần{_IN_YEAR}", _every_n),
+    (rf"định\s+kỳ\s+(?P<n>\d{{1,2}})\s*tháng{_IN_YEAR}", _every_n),
+    (rf"(?:hằng|mỗi)\s+tháng{_IN_YEAR}|(?<!\d)(?:1\s*)?tháng\s*/\s*lần", _monthly),
+    (rf"(?:hằng|mỗi)\s+quý{_IN_YEAR}|quý\s*/\s*lần", _quarterly),
+    (rf"(?:cuối|hằng|mỗi|báo\s+cáo)\s+năm(?:\s*{_YEAR})?(?!\d)|(?<!\d)(?:1\s*)?năm\s*/\s*lần", _year_end),
+    # quarters and months, alone or in lists: "Quý I và Quý III", "Tháng 3, 6, 9, 12/2024"
+    (rf"quý\s+(?P<items>{_QUARTER}(?:{_LIST_SEP}(?:quý\s+)?{_QUARTER})*){_LIST_YEAR}", _quarters),
+    (rf"tháng\s+(?P<items>{_MONTH}(?:{_LIST_SEP}(?:tháng\s+)?{_MONTH})*){_LIST_YEAR}(?!\d)", _months),
+    (rf"(?<![\d/.])(?P<items>\d{{1,2}})\s*/\s*(?P<year>\d{{4}})(?![\d/])", _months),
+    (r"(?<![\d/.])(?P<day>\d{1,2})\s*/\s*(?P<month>\d{1,2})(?![\d/])", _day_month),
+    # markers (rule 5)
+    (r"thường\s+xuyên|liên\s+tục|hằng\s+(?:ngày|tuần)", _marker("ongoing")),
+    (r"định\s+kỳ", _marker("periodic")),
+    (
+        r"theo\s+(?:kế\s+hoạch|lộ\s+trình|tiến\s+độ|hướng\s+dẫn|chỉ\s+đạo|quy\s+định|văn\s+bản)"
+        r"|kế\s+hoạch\s+riêng|lồng\s+ghép",
+        _marker("per_plan"),
+    ),
+    (
+        r"khi\s+(?:có\s+)?phát\s+sinh|đột\s+xuất|(?:theo|khi\s+có|khi\s+được)\s+yêu\s+cầu"
+        r"|khi\s+cần\s+thiết",
+        _marker("on_demand"),
+    ),
+    # bare years (rule 6)
+    (r"(?P<word>năm\s*)?(?<!\d)(?P<year>\d{4})(?!\d)", _bare_year),
+]
+
+_COMPILED = [(re.compile(pattern), handler) for pattern, handler in _PATTERNS]
+
+
+# --------------------------------------------------------------------------
+# Scan and combine
+
+
+def _normalise(text: str) -> str:
+    s = unicodedata.normalize("NFKC", text[:MAX_CHARS]).lower()[:MAX_CHARS]
+    s = s.replace("qúy", "quý")
+    s = re.sub(r"[\u2010-\u2015\u2212]", "-", s)
+    s = re.sub(r"\bhàng(?=\s+(?:ngày|tuần|tháng|quý|năm)\b)", "hằng", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def _blank(s: str, m: re.Match) -> str:
+    return s[: m.start()] + " " * (m.end() - m.start()) + s[m.end() :]
+
+
+def _scan(s: str, plan_year: int | None) -> list[_Hit]:
+    for m in list(_REFERENCE_RE.finditer(s)):
+        s = _blank(s, m)
+    ctx = _Context(s, plan_year)
+    hits: list[_Hit] = []
+    for regex, handler in _COMPILED:
+        for m in list(regex.finditer(s)):
+            hits.extend(handler(m, ctx))
+            s = _blank(s, m)
+    return sorted(hits, key=lambda h: h.pos)
+
+
+def _apply_periods(hits: list[_Hit]) -> list[_Hit]:
+    """Rule 7: the dated part right after "từ" is a start. Followed by "đến",
+    it is dropped (the period is due at its end); otherwise it becomes ongoing
+    work, due at the end of the start's year."""
+    out: list[_Hit] = []
+    for i, hit in enumerate(hits):
+        if hit.marker in ("from", "to"):
+            continue
+        starts = i > 0 and hits[i - 1].marker == "from" and hit.dates
+        if not starts:
+            out.append(hit)
+        elif not (i + 1 < len(hits) and hits[i + 1].marker == "to"):
+            out.append(_Hit(hit.pos, marker="ongoing", year=max(hit.dates).year))
+    return out
+
+
+def _combine(hits: list[_Hit]) -> tuple[str, list[date]]:
+    if any(h.invalid for h in hits):
+        return "unknown", []
+    hits = _apply_periods(hits)
+    dates = {d for h in hits for d in h.dates}
+    if not dates:
+        for h in hits:
+            if h.marker == "periodic":
+                dates.update(_every_n_months(h.year, 3))  # type: ignore[arg-type]
+    ongoing_ends = {date(h.year, 12, 31) for h in hits if h.marker == "ongoing" and h.year}
+    if dates:
+        years = {d.year for d in dates}
+        dates.update(d for d in ongoing_ends if d.year not in years)
+        return ("fixed" if len(dates) == 1 else "recurring"), sorted(dates)
+    if ongoing_ends:
+        return "ongoing", sorted(ongoing_ends)
+    markers = {h.marker for h in hits}
+    for kind in ("per_plan", "on_demand"):
+        if kind in markers:
+            return kind, []
+    year_ends = sorted({date(h.year, 12, 31) for h in hits if h.marker == "year" and h.year})
+    if year_ends:
+        return ("fixed" if len(year_ends) == 1 else "recurring"), year_ends
+    return "unknown", []
+
+
+def _parse(text: str, plan_year: int | None) -> tuple[str, list[date]]:
+    return _combine(_scan(_normalise(text), plan_year))

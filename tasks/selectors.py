@@ -1,0 +1,39 @@
+"""Reading a plan's task table."""
+
+from collections import defaultdict
+
+from .models import Section, Task
+
+
+def plan_table(plan):
+    """The plan's sections in order, each with `.rows`: its top-level tasks, each with `.subitems`
+    (recursively) — two queries whatever the table's size."""
+    sections = list(Section.objects.filter(plan=plan).order_by("order"))
+    by_id = {}
+    for section in sections:
+        section.plan = plan  # so section.plan_year needs no query
+        by_id[section.pk] = section
+    top, sub = defaultdict(list), defaultdict(list)
+    for task in Task.objects.filter(section__plan=plan).order_by("order", "pk"):
+        task.section = by_id[task.section_id]
+        task.subitems = sub[task.pk]
+        (sub[task.parent_id] if task.parent_id else top[task.section_id]).append(task)
+    for section in sections:
+        section.rows = top[section.pk]
+    return sections
+
+
+def flatten(rows, depth=0):
+    """Rows and sub-items in print order, as (task, depth)."""
+    for task in rows:
+        yield task, depth
+        yield from flatten(task.subitems, depth + 1)
+
+
+def leaves(rows):
+    """The leaf contents, as the tally counts them: a task with sub-items counts each sub-item."""
+    for task in rows:
+        if task.subitems:
+            yield from leaves(task.subitems)
+        else:
+            yield task

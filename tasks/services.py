@@ -1,0 +1,47 @@
+"""Changes to a plan's task table and its progress."""
+
+from .models import Section, Task, TaskProgress
+
+CELL_KEYS = ("lead", "partners", "product")
+
+
+def create_table(*, plan, sections):
+    """Write a plan's sections and rows (the nested seed/import shape) in bulk: a few queries for the
+    whole table, whatever its size. Returns {(section number, path of row numbers): Task}."""
+    created_sections = []
+    for order, data in enumerate(sections, start=1):
+        section = Section(plan=plan, order=order, number=data["number"], title=data["title"])
+        for key in CELL_KEYS:
+            setattr(section, key, data.get(key, "") or "")
+        section.set_deadline(data.get("deadline", "") or "", plan.year)
+        created_sections.append(section)
+    Section.objects.bulk_create(created_sections)
+
+    rows_by_key = {}
+    level = [(section, None, data.get("tasks", []), (section.number,)) for section, data in zip(created_sections, sections)]
+    while level:  # one bulk insert per depth
+        batch, next_level = [], []
+        for section, parent, rows, key in level:
+            for order, data in enumerate(rows, start=1):
+                task = Task(section=section, parent=parent, order=order, number=data.get("number", ""), content=data["content"])
+                for cell in CELL_KEYS:
+                    setattr(task, cell, data.get(cell, "") or "")
+                task.set_deadline(data.get("deadline", "") or "", plan.year)
+                row_key = key + (f"{order}:{task.number}",)
+                batch.append((task, data, row_key))
+        Task.objects.bulk_create([task for task, _, _ in batch])
+        for task, data, row_key in batch:
+            rows_by_key[row_key] = (task, data)
+            if data.get("children"):
+                next_level.append((task.section, task, data["children"], row_key))
+        level = next_level
+    return rows_by_key
+
+
+def record_results(*, period, results):
+    """Store progress rows: results is [(task, {"status", "text"})]; replaces what the period had."""
+    TaskProgress.objects.filter(task__in=[task for task, _ in results], period=period).delete()
+    TaskProgress.objects.bulk_create(
+        TaskProgress(task=task, period=period, status=result["status"], result_text=result.get("text", ""))
+        for task, result in results
+    )
