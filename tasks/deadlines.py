@@ -50,6 +50,8 @@ Reading the text
 4. A part without its own year takes the nearest year written after it in the
    text ("Quý I, quý II … năm 2024"), else the nearest one before it, else the
    plan's year (the ``year`` argument).
+   "Written years" are the 4-digit numbers from 1900 to 2200 outside
+   document references.
 5. Markers (no date by themselves):
    - ongoing: "thường xuyên", "liên tục", "hằng ngày", "hằng tuần";
      its year is found as in rule 4.
@@ -57,12 +59,16 @@ Reading the text
      periods, i.e. the 4 quarter ends of its year; it only counts when the
      text has no other dated part ("Định kỳ hoặc đột xuất trong năm 2023" →
      recurring, the 4 quarter ends of 2023).
-   - on_demand and per_plan phrases listed under Kinds.
+   - per_plan: "theo kế hoạch / lộ trình / tiến độ / hướng dẫn / chỉ đạo /
+     quy định / văn bản …", "kế hoạch riêng", "lồng ghép".
+   - on_demand: "khi (có) phát sinh", "đột xuất", "theo / khi có / khi được
+     yêu cầu", "khi cần thiết".
 6. A bare year ("Năm 2024", "Trong năm 2024", "2024") is a due date, 31/12,
    only when nothing else in the text is recognised; otherwise it only tells
    the other parts their year ("Thường xuyên trong năm 2024",
    "Khi có phát sinh trong năm 2024" stays on_demand).
-7. Periods with a start:
+7. Periods with a start ("từ" or "bắt đầu từ" followed by ngày / tháng /
+   quý / a number):
    - "từ X đến Y" is due at the end, Y: "Từ tháng 4 đến tháng 12/2023" →
      31/12/2023 (fixed). X must still be valid.
    - a start with no end ("Bắt đầu từ Quý II năm 2023") is ongoing work from
@@ -152,13 +158,24 @@ class Deadline:
 
 
 def parse_deadline(text: str | None, year: int | None) -> Deadline:
-    """Read a deadline text of a plan whose year is ``year``. Never raises."""
-    original = "" if text is None else text if isinstance(text, str) else str(text)
+    """Read the deadline text of a row of a plan whose year is ``year``. Never raises."""
+    original = _as_text(text)
     try:
         kind, dates = _parse(original, _plan_year(year))
-    except Exception:  # the contract is "never raises"; rules above cover the rest
-        kind, dates = "unknown", ()
+    except Exception:  # a safety net for the "never raises" contract; the rules do not rely on it
+        kind, dates = "unknown", []
     return Deadline(kind=kind, dates=tuple(dates), text=original)
+
+
+def _as_text(text: object) -> str:
+    if isinstance(text, str):
+        return text
+    if text is None:
+        return ""
+    try:
+        return str(text)
+    except Exception:
+        return ""
 
 
 # --------------------------------------------------------------------------
@@ -346,7 +363,7 @@ def _marker(name: str) -> Handler:
 _YEAR = r"(?P<year>\d+)"
 _IN_YEAR = rf"(?:\s+(?:trong\s+)?năm\s+{_YEAR})?"  # "hằng quý năm 2024"
 _LIST_YEAR = rf"(?:\s*[/-]\s*{_YEAR}|\s+năm\s+(?P<year2>\d+))?"  # "Quý I/2024", "Quý I năm 2024"
-_QUARTER = r"(?:[ivx]+|\d+)\b"
+_QUARTER = r"(?:[ivx]+|\d{1,2})\b"
 _MONTH = r"\d{1,2}(?!\d)"
 _LIST_SEP = r"\s*(?:,|;|và)\s*"
 
