@@ -1,6 +1,8 @@
+from datetime import date
+
 from django.db import models
 
-from .deadlines import KINDS, parse_deadline
+from .deadlines import KINDS, Deadline, parse_deadline
 
 DEADLINE_KIND_CHOICES = [
     ("fixed", "Một thời hạn"),
@@ -36,8 +38,10 @@ class RowCells(models.Model):
 
     @property
     def deadline(self):
-        """The parsed deadline (kind, due dates, describe())."""
-        return parse_deadline(self.deadline_text, self.plan_year)
+        """The stored meaning of the deadline (kind, due dates, describe())."""
+        return Deadline(
+            kind=self.deadline_kind, dates=tuple(date.fromisoformat(d) for d in self.due_dates), text=self.deadline_text
+        )
 
 
 class Section(RowCells):
@@ -53,10 +57,6 @@ class Section(RowCells):
 
     def __str__(self):
         return f"{self.number}. {self.title}"
-
-    @property
-    def plan_year(self):
-        return self.plan.year
 
     @property
     def has_cells(self):
@@ -82,10 +82,6 @@ class Task(RowCells):
 
     def __str__(self):
         return f"{self.number} {self.content[:60]}".strip()
-
-    @property
-    def plan_year(self):
-        return self.section.plan.year
 
     @property
     def is_bullet(self):

@@ -11,7 +11,7 @@ def plan_table(plan):
     sections = list(Section.objects.filter(plan=plan).order_by("order"))
     by_id = {}
     for section in sections:
-        section.plan = plan  # so section.plan_year needs no query
+        section.plan = plan  # no query per row for the plan
         by_id[section.pk] = section
     top, sub = defaultdict(list), defaultdict(list)
     for task in Task.objects.filter(section__plan=plan).order_by("order", "pk"):

@@ -131,11 +131,24 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-_email_backend = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Mail: the console in development; SMTP (EMAIL_HOST …) in production.
+_email_backend = env(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+_smtp = {
+    "host": env("EMAIL_HOST", default="localhost"),
+    "port": env.int("EMAIL_PORT", default=25),
+    "username": env("EMAIL_HOST_USER", default=""),
+    "password": env("EMAIL_HOST_PASSWORD", default=""),
+    "use_tls": env.bool("EMAIL_USE_TLS", default=False),
+}
 if django.VERSION >= (6, 1):
-    MAILERS = {"default": {"BACKEND": _email_backend}}
+    MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _smtp if _email_backend.endswith("smtp.EmailBackend") else {}}}
 else:  # Django 5.2 LTS on Python 3.11
     EMAIL_BACKEND = _email_backend
+    EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER = _smtp["host"], _smtp["port"], _smtp["username"]
+    EMAIL_HOST_PASSWORD, EMAIL_USE_TLS = _smtp["password"], _smtp["use_tls"]
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="tthc-portal@localhost")
 
 # Celery: REDIS_URL unset → jobs run in-process (eager); set → a real broker and workers.
