@@ -19,6 +19,17 @@ class SectionAdmin(admin.ModelAdmin):
     readonly_fields = ["deadline_kind", "due_dates"]
     inlines = [TaskInline]
 
+    def save_model(self, request, obj, form, change):
+        obj.set_deadline(obj.deadline_text, obj.plan.year)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for task in formset.save(commit=False):
+            task.set_deadline(task.deadline_text, form.instance.plan.year)
+            task.save()
+        for task in formset.deleted_objects:
+            task.delete()
+
 
 @admin.register(Task)
 class TaskAdmin(admin.ModelAdmin):
