@@ -5,6 +5,7 @@ import logging
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from tthc_portal.jobs import JobState
@@ -13,6 +14,12 @@ from .documents import build_plan_pdf
 from .models import Plan, PlanPdf
 
 logger = logging.getLogger(__name__)
+
+
+def mark_changed(plan):
+    """Every change to a plan's content bumps its version: documents rendered before are stale."""
+    Plan.objects.filter(pk=plan.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    plan.refresh_from_db(fields=["version", "updated_at"])
 
 
 def request_plan_pdf(*, plan, user=None):

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -9,4 +9,8 @@ urlpatterns = [
     path("<int:pk>/pdf/", views.pdf_request, name="pdf_request"),
     path("<int:pk>/pdf/trang-thai/", views.pdf_status, name="pdf_status"),
     path("<int:pk>/pdf/<int:job_pk>/tai-ve/", views.pdf_download, name="pdf_download"),
+    # Writing a plan in the browser, importing/exporting it, copying last year's (issue 3).
+    path("", include("plans.editing_urls")),
+    path("", include("plans.io_urls")),
+    path("", include("plans.copy_urls")),
 ]
