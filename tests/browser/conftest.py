@@ -6,6 +6,10 @@ Playwright's sync API keeps an asyncio event loop running in the test thread, so
 makes (the live server answers from its own thread and is not affected). The guard is switched off
 (DJANGO_ALLOW_ASYNC_UNSAFE) only while the browser tests' Playwright is running: the fixture sets
 it before starting Playwright and restores the previous value after stopping it.
+
+The tests run on live_server's transactional database with `serialized_rollback=True`: the flush
+that ends a transactional test also empties the rows the data migrations wrote (the reporting
+periods seed_demo needs), and serialized rollback restores them before the next test.
 """
 
 import os
@@ -31,13 +35,23 @@ DEFAULT_TIMEOUT_MS = 15_000
 
 
 @pytest.fixture(scope="package")
-def playwright():
+def playwright(django_db_setup):
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # While Playwright runs, asyncio sees a running loop in this thread, and asgiref's thread-critical
+    # Local (Django's `connections`) then keeps its objects in a context variable: the test thread
+    # gets *new* DatabaseWrapper objects, not the ones django_db_setup used. Those new objects lack
+    # the data serialized when the test database was created, so `serialized_rollback` would
+    # silently restore nothing; hand it over.
+    serialized = {alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections}
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         with sync_playwright() as playwright:
+            for alias, contents in serialized.items():
+                if contents is not None:
+                    connections[alias]._test_serialized_contents = contents
             yield playwright
     finally:
         if previous is None:

@@ -142,18 +142,18 @@ class CeleryWorker:
     def stop(self, timeout=STOP_TIMEOUT):
         """Warm shutdown (SIGTERM: finish the running job, then exit); SIGKILL if it takes too long."""
         if self.is_alive():
-            self._signal_group(signal.SIGTERM)
+            self._signal_group(signal.SIGTERM)  # a warm shutdown also ends the pool children
             try:
                 self.process.wait(timeout)
             except subprocess.TimeoutExpired:
                 self._signal_group(signal.SIGKILL)
                 self.process.wait(10)
-        self._signal_group(signal.SIGKILL)  # pool children that outlived their parent, if any
         return self.process.returncode
 
     def kill(self):
         """SIGKILL the worker and its children at once, as a crash or an OOM kill would."""
-        self._signal_group(signal.SIGKILL)
+        if self.process.returncode is None:  # not reaped yet: its process group is still ours
+            self._signal_group(signal.SIGKILL)
         self.process.wait(10)
         return self.process.returncode
 
