@@ -9,16 +9,16 @@ from tthc_portal.printing import render_pdf
 
 
 def plan_document_context(plan):
-    decision = plan.decision
+    decision = getattr(plan, "decision", None)  # None for a plan imported without its decision
     sections = plan_table(plan)
     for section in sections:
         section.print_rows = list(flatten(section.rows))
-    recipients = list(decision.recipients.all())
+    recipients = list(decision.recipients.all()) if decision else []
     return {
         "plan": plan,
         "decision": decision,
-        "legal_bases": list(decision.legal_bases.all()),
-        "articles": list(decision.articles.all()),
+        "legal_bases": list(decision.legal_bases.all()) if decision else [],
+        "articles": list(decision.articles.all()) if decision else [],
         "recipients": recipients,
         "recipient_groups": [(group, list(items)) for group, items in groupby(recipients, key=lambda r: r.group)],
         "sections": sections,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from tthc_portal.jobs import JobState
 
 from .documents import build_plan_pdf
-from .models import Plan, PlanPdf
+from .models import Decision, Plan, PlanPdf
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ def mark_changed(plan):
 
 def request_plan_pdf(*, plan, user=None):
     """Ask for the PDF of the plan's current version: reuse a finished or running job, otherwise
-    (new, or failed before) queue a render. Returns the PlanPdf record."""
+    (new, failed before, or lost with its worker) queue a render. Returns the PlanPdf record."""
     from .tasks import render_plan_pdf  # the Celery task is a thin shell over render_plan_pdf_now
 
     with transaction.atomic():
@@ -35,27 +35,33 @@ def request_plan_pdf(*, plan, user=None):
             return job
         if not created:
             job.mark_queued()
-        transaction.on_commit(lambda: render_plan_pdf.delay(plan.pk))
+        transaction.on_commit(lambda: job.send(render_plan_pdf, plan.pk, plan.version))
     job.refresh_from_db()
     return job
 
 
-def render_plan_pdf_now(*, plan_id):
-    """Render and store the PDF of a plan's current version. Idempotent: a version already rendered
-    is not rendered again, and there is only ever one record per (plan, version)."""
+def render_plan_pdf_now(*, plan_id, version=None):
+    """Render and store the PDF of a plan's version (the current one by default). Idempotent: a
+    version already rendered is not rendered again, and there is one record per (plan, version)."""
     plan = Plan.objects.select_related("unit").get(pk=plan_id)
-    job, _ = PlanPdf.objects.get_or_create(plan=plan, plan_version=plan.version)
+    job, _ = PlanPdf.objects.get_or_create(plan=plan, plan_version=version or plan.version)
     if job.is_ready:
         return job
+    if job.plan_version != plan.version:
+        job.mark_failed("Kế hoạch đã thay đổi sau khi yêu cầu bản PDF này: hãy yêu cầu lại.")
+        return job
     job.mark_running()
+    if not Decision.objects.filter(plan=plan).exists():
+        job.mark_failed("Kế hoạch chưa có văn bản ban hành (quyết định) nên chưa tạo được PDF.")
+        return job
     try:
         pdf = build_plan_pdf(plan)
     except SoftTimeLimitExceeded:
         job.mark_failed("Quá thời gian cho phép khi tạo PDF. Hãy thử lại; nếu vẫn lỗi, báo quản trị hệ thống.")
         return job
-    except Exception as error:  # the user gets the reason and a retry button
+    except Exception:  # logged with its traceback; the user gets a retry button
         logger.exception("Plan PDF render failed for plan %s", plan_id)
-        job.mark_failed(f"Không tạo được PDF: {error}")
+        job.mark_failed("Không tạo được PDF do lỗi hệ thống. Hãy thử lại; nếu vẫn lỗi, báo quản trị hệ thống.")
         return job
     if job.file:
         job.file.delete(save=False)

@@ -11,6 +11,6 @@ from . import services
     retry_jitter=True,
     max_retries=5,
 )
-def render_plan_pdf(plan_id):
-    job = services.render_plan_pdf_now(plan_id=plan_id)
+def render_plan_pdf(plan_id, version=None):
+    job = services.render_plan_pdf_now(plan_id=plan_id, version=version)
     return job.state

@@ -38,3 +38,22 @@ def bounds(period, year):
     """(first day, cut-off day) of a period row (anything with the PeriodSpec fields) in a year."""
     start_year = year - 1 if period.start_in_previous_year else year
     return date(start_year, period.start_month, period.start_day), date(year, period.end_month, period.end_day)
+
+
+def ensure_periods(model):
+    """Create or update the period rows from PERIODS (used by the data migration and seed_demo,
+    so a flushed database gets them back)."""
+    for spec in PERIODS:
+        model.objects.update_or_create(
+            code=spec.code,
+            defaults={
+                "name": spec.name,
+                "order": spec.order,
+                "start_month": spec.start_month,
+                "start_day": spec.start_day,
+                "start_in_previous_year": spec.start_in_previous_year,
+                "end_month": spec.end_month,
+                "end_day": spec.end_day,
+                "label": spec.label,
+            },
+        )

@@ -117,7 +117,7 @@ def test_a_render_that_raises_is_recorded_as_failed(client, le_loi_plan, monkeyp
         client.post(reverse("plans:pdf_request", args=[le_loi_plan.pk]))
     job = PlanPdf.objects.get(plan=le_loi_plan)
     assert job.state == JobState.FAILED
-    assert "hỏng" in job.error
+    assert "lỗi hệ thống" in job.error and "hỏng" not in job.error  # details go to the log
 
 
 def test_the_status_fragment_polls_while_the_job_is_queued(client, le_loi_plan):
@@ -126,3 +126,50 @@ def test_the_status_fragment_polls_while_the_job_is_queued(client, le_loi_plan):
     body = client.get(reverse("plans:pdf_status", args=[le_loi_plan.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in body
     assert "Đang chờ xử lý" in body
+
+
+def test_a_job_lost_with_its_worker_can_be_requested_again(client, le_loi_plan, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    _login(client, "le-loi-editor")
+    PlanPdf.objects.create(
+        plan=le_loi_plan, plan_version=le_loi_plan.version, state=JobState.RUNNING,
+        started_at=timezone.now() - timedelta(hours=2),
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("plans:pdf_request", args=[le_loi_plan.pk]))
+    assert PlanPdf.objects.get(plan=le_loi_plan).state == JobState.DONE
+
+
+def test_a_plan_changed_before_its_render_starts_is_not_rendered_as_the_new_version(le_loi_plan):
+    from plans.services import mark_changed, render_plan_pdf_now
+
+    old_version = le_loi_plan.version
+    mark_changed(le_loi_plan)
+    job = render_plan_pdf_now(plan_id=le_loi_plan.pk, version=old_version)
+    assert job.state == JobState.FAILED and "đã thay đổi" in job.error
+    assert not PlanPdf.objects.filter(plan=le_loi_plan, plan_version=le_loi_plan.version).exists()
+
+
+def test_a_broker_that_refuses_the_job_fails_it_with_a_message(client, le_loi_plan, monkeypatch, django_capture_on_commit_callbacks):
+    from plans import tasks
+
+    def refuse(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(tasks.render_plan_pdf, "delay", refuse)
+    _login(client, "le-loi-editor")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("plans:pdf_request", args=[le_loi_plan.pk]))
+    job = PlanPdf.objects.get(plan=le_loi_plan)
+    assert job.state == JobState.FAILED and "hàng đợi" in job.error
+
+
+def test_a_plan_without_its_decision_still_shows_its_table(client, le_loi_plan):
+    le_loi_plan.decision.delete()
+    _login(client, "le-loi-editor")
+    response = client.get(reverse("plans:detail", args=[le_loi_plan.pk]))
+    assert response.status_code == 200
+    assert "chưa có văn bản ban hành" in response.content.decode()

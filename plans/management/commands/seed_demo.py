@@ -10,6 +10,8 @@ from orgs.models import Unit
 from orgs.services import ensure_demo_users, load_units
 from plans.loading import load_plan
 from plans.models import Plan
+from reports.models import ReportingPeriod
+from reports.periods import ensure_periods
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 
@@ -22,6 +24,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, reset=False, **options):
+        ensure_periods(ReportingPeriod)
         units = load_units(_read(FIXTURES / "units.json"))
         load_catalogue(_read(FIXTURES / "indicators.json"))
         loaded = kept = 0
