@@ -42,6 +42,7 @@ class Plan(models.Model):
     table_attachment_line = models.TextField("dòng ban hành kèm theo", blank=True)
     column_labels = models.JSONField("tên cột", default=default_column_labels)
     source = models.CharField("nguồn", max_length=200, blank=True, help_text="Tệp gốc khi được nhập.")
+    submitted_at = models.DateTimeField("gửi thẩm định lúc", null=True, blank=True)
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
 
@@ -55,6 +56,27 @@ class Plan(models.Model):
 
     def __str__(self):
         return f"Kế hoạch năm {self.year} – {self.unit}"
+
+
+class PlanTransition(models.Model):
+    """One step of a plan's workflow: who moved it from which state to which, when, why."""
+
+    plan = models.ForeignKey(Plan, verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField("từ trạng thái", max_length=10, choices=Plan.Status.choices)
+    to_status = models.CharField("sang trạng thái", max_length=10, choices=Plan.Status.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người thực hiện", null=True, on_delete=models.SET_NULL)
+    comment = models.TextField("ý kiến", blank=True)
+    plan_version = models.PositiveIntegerField("phiên bản nội dung")
+    created_at = models.DateTimeField("lúc", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "chuyển trạng thái"
+        verbose_name_plural = "lịch sử chuyển trạng thái"
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["plan", "created_at"])]
+
+    def __str__(self):
+        return f"{self.plan}: {self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
 class Decision(models.Model):
