@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "import_export",
     "orgs",
     "plans",
     "tasks",
@@ -184,6 +185,9 @@ LOGGING = {
         "fontTools": {"level": "ERROR"},
     },
 }
+
+# django-import-export strips a leading "=" from exported cells; plans.exporting escapes + - @ tab CR too.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 # openpyxl must parse XML through defusedxml (checked at start-up in orgs.apps).
 DEMO_PASSWORD = "tthc-demo-2024"

@@ -1,0 +1,63 @@
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from orgs.services import UnitLookupError, find_unit
+from plans.importing import ImportRefused, create_plan_from_import, import_parsed, parse_plan_file
+from plans.models import Plan
+from plans.uploads import MAX_UPLOAD_BYTES, ImportRejected, SIZE_MESSAGE
+
+
+class Command(BaseCommand):
+    help = (
+        "Nhập bảng kế hoạch từ tệp .xlsx hoặc .docx (cùng bộ đọc với trang web): tạo kế hoạch của đơn vị cho năm đó "
+        "nếu chưa có, hoặc thay bảng của kế hoạch đang là dự thảo / bị trả lại."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="Tệp .xlsx hoặc .docx.")
+        parser.add_argument("--unit", required=True, help="Mã hoặc tên đơn vị, ví dụ “Lê Lợi”.")
+        parser.add_argument("--year", required=True, type=int)
+        parser.add_argument("--dry-run", action="store_true", help="Chỉ đọc và báo lỗi, không ghi gì.")
+        parser.add_argument("--json", action="store_true", help="In các mục đọc được dạng JSON ra stdout.")
+
+    def handle(self, *args, file, unit, year, dry_run, **options):
+        as_json = options["json"]
+        try:
+            found = find_unit(unit)
+        except UnitLookupError as error:
+            raise CommandError(str(error)) from error
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"Không tìm thấy tệp {file}.")
+        if path.stat().st_size > MAX_UPLOAD_BYTES:
+            raise CommandError(SIZE_MESSAGE)
+        try:
+            parsed = parse_plan_file(name=path.name, data=path.read_bytes())
+        except ImportRejected as error:
+            raise CommandError(str(error)) from error
+
+        for problem in parsed.problems:
+            self.stderr.write(f"{'Lỗi' if problem.blocking else 'Lưu ý'} – {problem}")
+        if as_json:
+            self.stdout.write(json.dumps(parsed.sections_data(), ensure_ascii=False, indent=2))
+        if parsed.blocking:
+            raise CommandError("Tệp còn lỗi cần sửa; chưa ghi gì.")
+        if dry_run:
+            if not as_json:
+                self.stdout.write(f"Đọc được {len(parsed.sections)} mục, {parsed.task_count} nội dung (chạy thử, chưa ghi gì).")
+            return
+
+        plan = Plan.objects.filter(unit=found, year=year).order_by("-revision").first()
+        try:
+            if plan is None:
+                plan = create_plan_from_import(unit=found, year=year, parsed=parsed)
+                action = "Đã tạo kế hoạch"
+            else:
+                import_parsed(plan=plan, parsed=parsed, user=None)
+                action = "Đã thay bảng của kế hoạch"
+        except ImportRefused as error:
+            raise CommandError(str(error)) from error
+        message = f"{action} năm {year} – {found}: {len(parsed.sections)} mục, {parsed.task_count} nội dung."
+        (self.stderr if as_json else self.stdout).write(message)
