@@ -8,6 +8,7 @@ from orgs.scoping import units_visible_to
 from . import services
 from .documents import plan_document_context
 from .models import Plan, PlanPdf
+from .permissions import can_edit_plan
 
 
 def _visible_plan(request, pk):
@@ -31,6 +32,7 @@ def plan_detail(request, pk):
     plan = _visible_plan(request, pk)
     context = plan_document_context(plan)
     context["pdf"] = _current_pdf(plan)
+    context["can_edit"] = can_edit_plan(request.user, plan)
     return render(request, "plans/plan_detail.html", context)
 
 
