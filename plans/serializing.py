@@ -71,7 +71,13 @@ def plan_to_data(plan):
             for appendix in plan.appendices.all()
         ],
         "targets": [
-            {"indicator": t.indicator.code, "value": float(t.value), "qualifier": t.qualifier, "source_task": t.source_task}
+            {
+                "indicator": t.indicator.code,
+                "value": float(t.value),
+                "qualifier": t.qualifier,
+                "source_task": t.source_task,
+                "responsible": t.responsible,
+            }
             for t in plan.targets.select_related("indicator")
         ],
         "report": None,

@@ -8,7 +8,8 @@ from orgs.scoping import units_visible_to
 from . import services
 from .documents import plan_document_context
 from .models import Plan, PlanPdf
-from .permissions import can_edit_plan
+from .copying import plan_year_warnings
+from .permissions import can_create_plan, can_edit_plan
 
 
 def _visible_plan(request, pk):
@@ -33,6 +34,8 @@ def plan_detail(request, pk):
     context = plan_document_context(plan)
     context["pdf"] = _current_pdf(plan)
     context["can_edit"] = can_edit_plan(request.user, plan)
+    context["can_create"] = can_create_plan(request.user, plan.unit)
+    context["year_warnings"] = plan_year_warnings(plan)
     return render(request, "plans/plan_detail.html", context)
 
 
