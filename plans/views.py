@@ -35,7 +35,7 @@ def plan_detail(request, pk):
     context["pdf"] = _current_pdf(plan)
     context["can_edit"] = can_edit_plan(request.user, plan)
     context["can_create"] = can_create_plan(request.user, plan.unit)
-    context["year_warnings"] = plan_year_warnings(plan)
+    context["year_warnings"] = plan_year_warnings(plan) if context["decision"] else []
     return render(request, "plans/plan_detail.html", context)
 
 
