@@ -9,6 +9,7 @@ from . import services
 from .documents import plan_document_context
 from .models import Plan, PlanPdf
 from .copying import plan_year_warnings
+from .forms import creatable_units
 from .permissions import can_create_plan, can_edit_plan
 
 
@@ -25,7 +26,8 @@ def _current_pdf(plan):
 def plan_list(request):
     plans = Plan.objects.visible_to(request.user).select_related("unit", "unit__parent").order_by("-year", "unit__path")
     units = units_visible_to(request.user).select_related("parent")
-    return render(request, "plans/plan_list.html", {"plans": plans, "units": units})
+    context = {"plans": plans, "units": units, "can_create": creatable_units(request.user).exists()}
+    return render(request, "plans/plan_list.html", context)
 
 
 @require_GET
