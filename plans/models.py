@@ -229,3 +229,88 @@ class PlanPdf(JobRecord):
     @property
     def is_ready(self):
         return self.state == JobState.DONE and bool(self.file)
+
+
+class PlanComment(models.Model):
+    """A reviewer's remark on a plan, or on one row of its table, and the answers to it.
+
+    A thread is a top-level comment (parent empty) with its answers (parent = the top-level comment);
+    only a top-level comment is resolved."""
+
+    plan = models.ForeignKey(Plan, verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="comments")
+    task = models.ForeignKey(
+        "tasks.Task",
+        verbose_name="dòng",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+        help_text="Trống: ý kiến về toàn bộ kế hoạch.",
+    )
+    # What the row said when the comment was made: a comment outlives a deleted row.
+    task_label = models.CharField("dòng (khi góp ý)", max_length=300, blank=True)
+    parent = models.ForeignKey(
+        "self", verbose_name="trả lời cho", null=True, blank=True, on_delete=models.CASCADE, related_name="answers"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người viết", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField("nội dung")
+    plan_version = models.PositiveIntegerField("phiên bản nội dung", null=True, blank=True)
+    resolved_at = models.DateTimeField("đã xử lý lúc", null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người đánh dấu đã xử lý", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    created_at = models.DateTimeField("lúc", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "ý kiến"
+        verbose_name_plural = "ý kiến thẩm định"
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["plan", "task"])]
+
+    def __str__(self):
+        return f"{self.author}: {self.text[:60]}"
+
+    @property
+    def is_resolved(self):
+        return self.resolved_at is not None
+
+
+class Notification(models.Model):
+    """One line in a user's inbox (hộp thư); the same news may also go out by e-mail."""
+
+    class Verb(models.TextChoices):
+        SUBMITTED = "submitted", "gửi thẩm định"
+        RETURNED = "returned", "trả lại"
+        APPROVED = "approved", "phê duyệt"
+        ISSUED = "issued", "ban hành"
+        REOPENED = "reopened", "mở lại"
+        COMMENTED = "commented", "góp ý"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người nhận", on_delete=models.CASCADE, related_name="notifications"
+    )
+    plan = models.ForeignKey(Plan, verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="notifications")
+    verb = models.CharField("việc", max_length=10, choices=Verb.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người thực hiện", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    text = models.TextField("nội dung")
+    read_at = models.DateTimeField("đã đọc lúc", null=True, blank=True)
+    created_at = models.DateTimeField("lúc", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "thông báo"
+        verbose_name_plural = "thông báo"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self):
+        return self.text[:80]
+
+    @property
+    def is_read(self):
+        return self.read_at is not None

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("plans.editing_urls")),
     path("", include("plans.io_urls")),
     path("", include("plans.copy_urls")),
+    path("", include("plans.workflow_urls")),
 ]
