@@ -18,12 +18,13 @@ DECISION_FIELDS = (
 
 
 @transaction.atomic
-def load_plan(data, *, unit, status=Plan.Status.DRAFT):
+def load_plan(data, *, unit, status=Plan.Status.DRAFT, revision=1):
     """Create the plan described by `data` for `unit`; all or nothing."""
     table = data["table"]
     plan = Plan.objects.create(
         unit=unit,
         year=data["year"],
+        revision=revision,
         status=status,
         table_heading=table["heading"],
         table_title=table["title"],

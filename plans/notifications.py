@@ -51,7 +51,7 @@ def plan_link(plan, *, request=None):
     path = reverse("plans:comments", args=[plan.pk])
     if request is not None:
         return request.build_absolute_uri(path)
-    return getattr(settings, "PORTAL_URL", "").rstrip("/") + path
+    return settings.PORTAL_URL.rstrip("/") + path
 
 
 def notify(*, plan, verb, actor, text, recipients, email=True, request=None):

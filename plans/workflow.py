@@ -28,7 +28,7 @@ or input). Decision numbers run from 01 each calendar year per issuing unit (DES
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 
 from orgs.models import Membership, Unit
@@ -341,11 +341,6 @@ def reopen_plan(*, plan, user, reason, request=None):
     return _refresh(plan, locked)
 
 
-# load_plan always creates revision 1; the existing revisions of the year are parked out of the way
-# of the unique (unit, year, revision) while it runs. TODO: pass `revision=` once load_plan takes it.
-_PARK = 10_000
-
-
 def new_revision(*, plan, user, request=None):
     """After issue, any change is a new revision with its own decision: copy the issued plan into
     revision + 1 as a draft (decision number and date blank). Returns the new plan."""
@@ -357,13 +352,7 @@ def new_revision(*, plan, user, request=None):
         data["document"]["number"] = None
         data["document"]["date"] = None
         revision = locked.revision + 1
-        siblings = Plan.objects.filter(unit=locked.unit, year=locked.year)
-        parked = list(siblings.values_list("pk", flat=True))
-        Plan.objects.filter(pk__in=parked).update(revision=F("revision") + _PARK)
-        created = load_plan(data, unit=locked.unit)
-        Plan.objects.filter(pk=created.pk).update(revision=revision)
-        Plan.objects.filter(pk__in=parked).update(revision=F("revision") - _PARK)
-        created.refresh_from_db()
+        created = load_plan(data, unit=locked.unit, revision=revision)
         write_audit(
             actor=user, action="plan.new_revision", target=created, request=request,
             source_plan=locked.pk, revision=revision,

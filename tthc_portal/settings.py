@@ -151,6 +151,8 @@ else:  # Django 5.2 LTS on Python 3.11
     EMAIL_BACKEND = _email_backend
     EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER = _smtp["host"], _smtp["port"], _smtp["username"]
     EMAIL_HOST_PASSWORD, EMAIL_USE_TLS = _smtp["password"], _smtp["use_tls"]
+# The portal's address, for links in e-mails sent outside a request.
+PORTAL_URL = env("PORTAL_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="tthc-portal@localhost")
 
 # Celery: REDIS_URL unset → jobs run in-process (eager); set → a real broker and workers.
