@@ -1,6 +1,25 @@
+from django import forms
 from django.contrib import admin
 
-from .models import Indicator, PlanTarget
+from .models import Indicator, Measurement, PlanTarget
+from .targets import target_problem
+
+
+class PlanTargetAdminForm(forms.ModelForm):
+    """The target rule holds in the admin too: never below the higher level's target."""
+
+    class Meta:
+        model = PlanTarget
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        indicator = cleaned.get("indicator")
+        if cleaned.get("value") is not None and (indicator is None or indicator.direction == Indicator.Direction.HIGHER):
+            problem = target_problem(value=cleaned["value"], higher_target=cleaned.get("higher_target"))
+            if problem:
+                self.add_error("value", problem)
+        return cleaned
 
 
 @admin.register(Indicator)
@@ -11,6 +30,24 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 @admin.register(PlanTarget)
 class PlanTargetAdmin(admin.ModelAdmin):
-    list_display = ["plan", "indicator", "qualifier", "value", "last_year_result"]
+    form = PlanTargetAdminForm
+    list_display = ["plan", "indicator", "qualifier", "value", "higher_target", "last_year_result", "responsible"]
     list_filter = ["indicator"]
     raw_id_fields = ["plan"]
+
+
+@admin.register(Measurement)
+class MeasurementAdmin(admin.ModelAdmin):
+    """Read-only here: figures are entered on the plan's KPI page, where they are validated with
+    the commune's rights checked (indicators.services.record_measurement)."""
+
+    list_display = ["plan", "indicator", "period", "numerator", "denominator", "updated_by", "updated_at"]
+    list_filter = ["period", "indicator"]
+    list_select_related = ["plan__unit", "indicator", "period", "updated_by"]
+    search_fields = ["plan__unit__name", "indicator__name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

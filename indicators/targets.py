@@ -23,7 +23,7 @@ def _d(value):
 
 
 def _pct(value):
-    return f"{format(value.normalize(), 'f')}%"
+    return f"{format(value.normalize(), 'f').replace('.', ',')}%"  # Vietnamese decimal comma
 
 
 def propose_target(*, higher_target, last_year_result=None) -> Proposal:

@@ -15,15 +15,18 @@ def can_edit_plan(user, plan):
         return False
     if user.is_superuser:
         return True
-    return bool(_own_roles(user, plan.unit) & {Membership.Role.EDITOR, Membership.Role.ADMIN})
+    return bool(own_roles(user, plan.unit) & {Membership.Role.EDITOR, Membership.Role.ADMIN})
 
 
 def can_create_plan(user, unit):
-    return user.is_superuser or bool(_own_roles(user, unit) & {Membership.Role.EDITOR, Membership.Role.ADMIN})
+    return user.is_superuser or bool(own_roles(user, unit) & {Membership.Role.EDITOR, Membership.Role.ADMIN})
 
 
-def _own_roles(user, unit):
+def own_roles(user, unit):
     """Roles held on the unit itself (a reviewer above does not edit a commune's plan)."""
     if not user.is_authenticated:
         return set()
     return {role for role in roles_for(user, unit) if user.memberships.filter(unit=unit, role=role).exists()}
+
+
+_own_roles = own_roles  # the former private name, still imported by reports.services

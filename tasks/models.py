@@ -1,6 +1,15 @@
+import os
+import unicodedata
+import uuid
+import zipfile
 from datetime import date
 
+from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.db import models
+from django.db.models.fields.files import FieldFile
+from django.utils.text import get_valid_filename
+from PIL import Image, UnidentifiedImageError
 
 from .deadlines import KINDS, Deadline, parse_deadline
 
@@ -102,8 +111,149 @@ class TaskProgress(models.Model):
     status = models.CharField("tình trạng", max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
     result_text = models.TextField("kết quả thực hiện", blank=True)
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người cập nhật",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Set when the row was copied from an earlier period ("Lấy kết quả kỳ trước") and not yet saved
+    # by a person in this period; cleared by the next save.
+    carried_from = models.ForeignKey(
+        "reports.ReportingPeriod",
+        verbose_name="lấy từ kỳ",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "tiến độ thực hiện"
         verbose_name_plural = "tiến độ thực hiện"
         constraints = [models.UniqueConstraint(fields=["task", "period"], name="progress_one_per_task_period")]
+
+    def __str__(self):
+        return f"{self.task} – {self.period}: {self.get_status_display()}"
+
+
+# --- evidence: the documents that prove a result (số/ký hiệu, date, optional file) -----------------
+
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+EVIDENCE_KINDS = {  # kind → (extension, content type)
+    "pdf": (".pdf", "application/pdf"),
+    "png": (".png", "image/png"),
+    "jpeg": (".jpg", "image/jpeg"),
+    "webp": (".webp", "image/webp"),
+    "docx": (".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "xlsx": (".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+EVIDENCE_SIZE_MESSAGE = "Tệp lớn hơn 10 MB. Hãy nén hoặc chụp lại với độ phân giải thấp hơn rồi tải lên."
+EVIDENCE_TYPE_MESSAGE = "Chỉ nhận tệp PDF, ảnh (JPG, PNG, WebP), Word (.docx) hoặc Excel (.xlsx). Tệp này không phải các loại đó."
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def evidence_kind(file):
+    """The kind of an evidence file judged from its bytes (not its name), or raise ValidationError.
+    `file` is a Django File/UploadedFile; its position is restored to the start."""
+    size = getattr(file, "size", None)
+    if size is not None and size > EVIDENCE_MAX_BYTES:
+        raise ValidationError(EVIDENCE_SIZE_MESSAGE, code="size")
+    file.seek(0)
+    head = file.read(1024)
+    file.seek(0)
+    if not head:
+        raise ValidationError("Tệp rỗng.", code="empty")
+    try:
+        if b"%PDF-" in head:
+            return "pdf"
+        if head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
+            return _image_kind(file)
+        if head.startswith(_OLE2_MAGIC):
+            raise ValidationError(
+                "Tệp Word/Excel đời cũ (.doc, .xls) hoặc có đặt mật khẩu không được nhận: hãy lưu lại dưới dạng .docx/.xlsx "
+                "không đặt mật khẩu, hoặc in ra PDF.",
+                code="type",
+            )
+        if head.startswith(b"PK\x03\x04"):
+            try:
+                with zipfile.ZipFile(file) as archive:
+                    names = set(archive.namelist())
+            except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as error:
+                raise ValidationError("Tệp bị hỏng, không đọc được.", code="corrupt") from error
+            if "[Content_Types].xml" in names and "word/document.xml" in names:
+                return "docx"
+            if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
+                return "xlsx"
+        raise ValidationError(EVIDENCE_TYPE_MESSAGE, code="type")
+    finally:
+        file.seek(0)
+
+
+def _image_kind(file):
+    try:
+        with Image.open(file) as image:  # Pillow refuses decompression bombs
+            image.verify()
+            kind = (image.format or "").lower()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+        raise ValidationError("Ảnh bị hỏng, không đọc được.", code="corrupt") from error
+    if kind not in {"png", "jpeg", "webp"}:
+        raise ValidationError(EVIDENCE_TYPE_MESSAGE, code="type")
+    return kind
+
+
+def validate_evidence_file(file):
+    if isinstance(file, FieldFile) and file._committed:
+        return  # already stored, judged when it was uploaded
+    evidence_kind(file)
+
+
+def evidence_upload_to(instance, filename):
+    """evidence/<plan id>/<random>/<name with the extension of what the bytes are>."""
+    kind = evidence_kind(instance.file)
+    stem = os.path.splitext(unicodedata.normalize("NFC", os.path.basename(filename.replace("\\", "/"))))[0]
+    try:
+        stem = get_valid_filename(stem)[:80]
+    except SuspiciousFileOperation:  # names like ".."
+        stem = ""
+    plan_id = instance.progress.task.section.plan_id
+    return f"evidence/{plan_id}/{uuid.uuid4().hex[:12]}/{stem or 'van-ban'}{EVIDENCE_KINDS[kind][0]}"
+
+
+class ProgressEvidence(models.Model):
+    """A document that proves a row's result in a period: “Báo cáo số 46/BC-UBND ngày 05/6/2023 …”."""
+
+    progress = models.ForeignKey(TaskProgress, verbose_name="tiến độ", on_delete=models.CASCADE, related_name="evidence")
+    order = models.PositiveSmallIntegerField("thứ tự", default=1)
+    number = models.CharField("số/ký hiệu", max_length=100, help_text="Ví dụ: 46/BC-UBND.")
+    issued_on = models.DateField("ngày ban hành", null=True, blank=True)
+    title = models.TextField("trích yếu", blank=True)
+    file = models.FileField(
+        "tệp đính kèm",
+        upload_to=evidence_upload_to,
+        max_length=255,
+        blank=True,
+        validators=[validate_evidence_file],
+        help_text="PDF, ảnh, Word (.docx) hoặc Excel (.xlsx), tối đa 10 MB.",
+    )
+    file_name = models.CharField("tên tệp gốc", max_length=255, blank=True)
+    created_at = models.DateTimeField("thêm lúc", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "văn bản chứng minh"
+        verbose_name_plural = "văn bản chứng minh"
+        ordering = ["progress", "order", "pk"]
+
+    def __str__(self):
+        return self.number + (f" ngày {self.issued_on:%d/%m/%Y}" if self.issued_on else "")
+
+    @property
+    def kind(self):
+        ext = os.path.splitext(self.file.name)[1].lower() if self.file else ""
+        return next((kind for kind, (suffix, _) in EVIDENCE_KINDS.items() if suffix == ext), "")
+
+    @property
+    def content_type(self):
+        return EVIDENCE_KINDS[self.kind][1] if self.kind else "application/octet-stream"
