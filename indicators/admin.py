@@ -1,6 +1,9 @@
 from django import forms
 from django.contrib import admin
 
+from plans.admin import guard_plan
+from plans.permissions import is_locked
+
 from .models import Indicator, Measurement, PlanTarget
 from .targets import target_problem
 
@@ -30,10 +33,22 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 @admin.register(PlanTarget)
 class PlanTargetAdmin(admin.ModelAdmin):
+    """Targets are plan content: read-only here once the plan is submitted, approved or issued."""
+
     form = PlanTargetAdminForm
     list_display = ["plan", "indicator", "qualifier", "value", "higher_target", "last_year_result", "responsible"]
     list_filter = ["indicator"]
     raw_id_fields = ["plan"]
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj and is_locked(obj.plan))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and is_locked(obj.plan))
+
+    def save_model(self, request, obj, form, change):
+        guard_plan(obj.plan)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Measurement)

@@ -12,7 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from orgs.models import Membership
-from plans.permissions import own_roles, can_edit_plan
+from plans.models import Plan
+from plans.permissions import can_edit_plan, ensure_plan_editable, own_roles
 from plans.services import mark_changed
 
 from .models import Indicator, Measurement, PlanTarget
@@ -65,6 +66,15 @@ def set_targets(*, plan, targets):
         )
         for t in targets
     )
+
+
+def _lock_plan(plan):
+    """Targets are plan content: inside the transaction, read the plan row with select_for_update()
+    and refuse a submitted, approved or issued plan (plans.permissions.ensure_plan_editable), so a
+    change racing a submit or an approval cannot slip through."""
+    locked = Plan.objects.select_for_update().get(pk=plan.pk)
+    plan.status = locked.status
+    ensure_plan_editable(locked)
 
 
 def _optional_decimal(value):
@@ -183,6 +193,7 @@ def set_target(*, plan, indicator, value, qualifier, responsible, last_year_resu
     proposal) — the proposal the rule makes from the higher target and last year's result."""
     if not can_edit_targets(user, plan):
         raise PermissionDenied(targets_denied_message(user, plan))
+    _lock_plan(plan)
     errors = {}
     number = _percent(value, "value", errors, required=True)
     last = _percent(last_year_result, "last_year_result", errors, required=False)
@@ -220,6 +231,7 @@ def set_target(*, plan, indicator, value, qualifier, responsible, last_year_resu
 def remove_target(*, plan, target, user):
     if not can_edit_targets(user, plan):
         raise PermissionDenied(targets_denied_message(user, plan))
+    _lock_plan(plan)
     PlanTarget.objects.filter(pk=target.pk, plan=plan).delete()
     mark_changed(plan)
 

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
 
+from .audit import record_denied
+
 
 class LoginRequiredMiddleware:
     """An anonymous visitor sees only the login page (and the static files it needs)."""
@@ -16,3 +18,18 @@ class LoginRequiredMiddleware:
             if not path.startswith(open_paths):
                 return redirect_to_login(request.get_full_path())
         return self.get_response(request)
+
+
+class AuditRefusedMiddleware:
+    """Every request answered 403 (PermissionDenied, or a view's own refusal) leaves a line in the
+    audit log. Refusals answered 404 so that existence does not leak are recorded where they are
+    decided, with orgs.audit.record_refused."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 403:
+            record_denied(request, status=403)
+        return response

@@ -94,3 +94,104 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()} – {self.unit}"
+
+
+class AuditEvent(models.Model):
+    """One line of the audit trail: who did what, to what, when and from where.
+
+    `action` is an open code ("plan.submitted", "auth.login" …): the apps that change state name their
+    own actions; `Action` lists the known ones with their Vietnamese labels (no `choices=` on the
+    field, so a new action needs no migration)."""
+
+    class Action(models.TextChoices):
+        LOGIN = "auth.login", "Đăng nhập"
+        LOGIN_FAILED = "auth.login_failed", "Đăng nhập thất bại"
+        LOCKED_OUT = "auth.locked_out", "Đăng nhập bị khóa tạm thời"
+        LOGOUT = "auth.logout", "Đăng xuất"
+        ACCESS_DENIED = "access.denied", "Từ chối truy cập"
+        ACCESS_HIDDEN = "access.hidden", "Từ chối truy cập (trả 404)"
+        PLAN_SUBMITTED = "plan.submitted", "Gửi thẩm định kế hoạch"
+        PLAN_RETURNED = "plan.returned", "Trả lại kế hoạch"
+        PLAN_APPROVED = "plan.approved", "Phê duyệt kế hoạch"
+        PLAN_ISSUED = "plan.issued", "Ban hành kế hoạch"
+        PLAN_REOPENED = "plan.draft", "Mở lại kế hoạch để sửa"
+        PLAN_NEW_REVISION = "plan.new_revision", "Tạo lần ban hành mới"
+        PLAN_COMMENT = "plan.comment", "Góp ý kế hoạch"
+        PLAN_COMMENT_ANSWER = "plan.comment.answer", "Trả lời góp ý"
+        PLAN_COMMENT_RESOLVE = "plan.comment.resolve", "Đóng góp ý"
+        PLAN_IMPORT = "plan.import", "Nhập kế hoạch từ tệp"
+        PLAN_COPY = "plan.copy", "Sao chép kế hoạch năm trước"
+
+    created_at = models.DateTimeField("lúc", auto_now_add=True)
+    actor = models.ForeignKey(
+        "orgs.User", verbose_name="người thực hiện", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Kept when the account is deleted, and for failed logins of names that match no account.
+    actor_username = models.CharField("tên đăng nhập", max_length=150, blank=True)
+    action = models.CharField("hành động", max_length=60)
+    target_type = models.CharField("loại đối tượng", max_length=100, blank=True)
+    target_id = models.CharField("mã đối tượng", max_length=64, blank=True)
+    target_repr = models.CharField("đối tượng", max_length=300, blank=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name="đơn vị", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ip_address = models.GenericIPAddressField("địa chỉ IP", null=True, blank=True)
+    user_agent = models.CharField("trình duyệt", max_length=300, blank=True)
+    path = models.CharField("đường dẫn", max_length=500, blank=True)
+    details = models.JSONField("chi tiết", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "nhật ký"
+        verbose_name_plural = "nhật ký hệ thống"
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["created_at"], name="audit_created"),
+            models.Index(fields=["action", "created_at"], name="audit_action_created"),
+            models.Index(fields=["unit", "created_at"], name="audit_unit_created"),
+            models.Index(fields=["actor", "created_at"], name="audit_actor_created"),
+        ]
+
+    def __str__(self):
+        return f"{self.created_at:%d/%m/%Y %H:%M} {self.actor_username or '—'} {self.action_label}"
+
+    ALERTS = {Action.LOGIN_FAILED, Action.LOCKED_OUT, Action.ACCESS_DENIED, Action.ACCESS_HIDDEN}
+
+    @property
+    def is_alert(self):
+        """A failed or refused attempt, shown in red."""
+        return self.action in self.ALERTS
+
+    # Vietnamese names for the detail keys the apps write; other keys are shown as written.
+    DETAIL_LABELS = {
+        "status": "mã trả về",
+        "method": "phương thức",
+        "from_status": "từ trạng thái",
+        "to_status": "sang trạng thái",
+        "comment": "ý kiến",
+        "plan_version": "phiên bản nội dung",
+        "plan": "kế hoạch số",
+        "task": "dòng số",
+        "thread": "góp ý số",
+        "revision": "lần ban hành",
+        "source_plan": "từ kế hoạch số",
+    }
+
+    @property
+    def detail_rows(self):
+        """(label, value) pairs for the page, plan statuses in words."""
+        from django.apps import apps
+
+        statuses = dict(apps.get_model("plans", "Plan").Status.choices) if apps.is_installed("plans") else {}
+        rows = []
+        for key, value in (self.details or {}).items():
+            if key in ("from_status", "to_status"):
+                value = statuses.get(value, value)
+            rows.append((self.DETAIL_LABELS.get(key, key), value))
+        return rows
+
+    @property
+    def action_label(self):
+        try:
+            return self.Action(self.action).label
+        except ValueError:
+            return self.action

@@ -1,20 +1,46 @@
 """Writing a plan in the browser: create it with the defaults, then edit the decision's parts and the
-task table. Every change checks that the user may edit the plan (PermissionDenied otherwise),
-validates (ValidationError with Vietnamese messages keyed by field), runs in a transaction and bumps
-the plan's version (plans.services.mark_changed).
+task table. Every change runs in a transaction, reads the plan row with select_for_update() and checks
+on it that the plan is not locked (permissions.ensure_plan_editable: a submit or an approval racing
+the edit cannot slip through) and that the user may edit it (PermissionDenied otherwise), validates
+(ValidationError with Vietnamese messages keyed by field) and bumps the plan's version
+(plans.services.mark_changed). Every change is kept by django-simple-history, with the user.
+
+Two people editing the same thing (optimistic locking): a row, a section and the decision carry a
+`revision`, bumped by each change to their content; the form sends back the revision it was loaded
+with, and a change to anything loaded at an older revision is refused with EditConflict (who changed
+it, when, and the fields that now differ from what the user loaded, read from the history). The
+decision's ordered lists (legal bases, articles, recipients), which a save replaces as a whole, and
+the table's heading carry a token instead (`list_token`, `heading_token`). Nothing is silently lost:
+the user's typed values stay in the form, and saving again (knowingly) replaces the other change.
 
 Numbers are as printed and typed by the user: nothing is renumbered when rows move or are deleted.
 """
 
+import hashlib
+import json
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from tasks.models import Section, Task
 
 from . import defaults
+from .history import (
+    DECISION_FIELDS as HISTORY_DECISION_FIELDS,
+    LISTS as HISTORY_LISTS,
+    FieldChange,
+    field_changes,
+    field_label,
+    item_text,
+    list_diff,
+    row_field_labels,
+    user_label,
+)
 from .loading import load_plan
 from .models import Article, Decision, LegalBasis, Plan, Recipient
-from .permissions import EDITABLE_STATES, can_create_plan, can_edit_plan
+from .permissions import can_create_plan, can_edit_plan, ensure_plan_editable, is_locked, locked_message
 from .services import mark_changed
 
 ROW_CELLS = ("lead", "partners", "deadline_text", "product")
@@ -42,22 +68,181 @@ MIN_PLAN_YEAR, MAX_PLAN_YEAR = 2000, 2100
 
 
 def denied_message(plan):
-    if plan.status not in EDITABLE_STATES:
-        return f"Kế hoạch đang ở trạng thái “{plan.get_status_display()}” nên không sửa được nữa."
+    if is_locked(plan):
+        return locked_message(plan)
     return (
         f"Bạn không có quyền sửa kế hoạch này: chỉ công chức soạn thảo hoặc quản trị của "
         f"{plan.unit} được sửa kế hoạch khi đang dự thảo hoặc bị trả lại."
     )
 
 
-def _require_edit(user, plan):
-    if not can_edit_plan(user, plan):
-        raise PermissionDenied(denied_message(plan))
+def _lock_for_edit(user, plan):
+    """Inside the service's transaction: read the plan row with select_for_update() (which also
+    serialises concurrent changes to one plan's order and numbers; a no-op on SQLite), refuse a locked
+    plan and a user who may not edit it. The caller's `plan` gets the stored status. Returns the
+    locked row."""
+    locked = Plan.objects.select_for_update(of=("self",)).select_related("unit").get(pk=plan.pk)
+    plan.status = locked.status
+    ensure_plan_editable(locked)
+    if not can_edit_plan(user, locked):
+        raise PermissionDenied(denied_message(locked))
+    return locked
 
 
-def _lock(plan):
-    """Serialise concurrent changes to one plan's order and numbers (a no-op on SQLite)."""
-    Plan.objects.select_for_update().filter(pk=plan.pk).first()
+# --- two people editing the same thing -------------------------------------------------------------
+
+
+class EditConflict(ValidationError):
+    """A change refused because someone else changed (or deleted) the same thing after this user
+    loaded it. `by` (a name), `at` (when), `changes` ([FieldChange] or [ItemChange]: what this user
+    loaded → what is stored now), `deleted`, and `current` (the revision or token to send back to
+    replace the other change knowingly)."""
+
+    def __init__(self, *, what, by, at, changes=(), deleted=False, current=None):
+        self.what, self.by, self.at, self.changes = what, by, at, list(changes)
+        self.deleted, self.current = deleted, current
+        super().__init__(self.compose(), code="conflict")
+
+    @property
+    def at_text(self):
+        return f"{timezone.localtime(self.at):%H:%M ngày %d/%m/%Y}" if self.at else "vừa rồi"
+
+    @property
+    def by_field(self):
+        """{field name: FieldChange} of the fields that differ, for showing next to each field."""
+        return {change.name: change for change in self.changes if getattr(change, "name", "")}
+
+    def compose(self):
+        if self.deleted:
+            return (
+                f"Chưa lưu: {self.what} đã bị {self.by} xóa lúc {self.at_text}. Nội dung bạn nhập vẫn còn trong ô: "
+                "hãy sao chép lại nếu cần thêm lại."
+            )
+        shown = "; ".join(
+            f"{change.label}: nay là “{change.after}” (lúc bạn mở: “{change.before}”)" for change in self.changes
+        )
+        return (
+            f"Chưa lưu: {self.what} vừa được {self.by} sửa lúc {self.at_text}, sau khi bạn mở để sửa."
+            + (f" {shown}." if shown else "")
+            + " Nội dung bạn nhập vẫn còn trong ô; xem lại rồi bấm Lưu lần nữa nếu vẫn muốn thay bằng nội dung của bạn."
+        )
+
+
+def _row_what(row):
+    if isinstance(row, Section):
+        return f"mục {row.number}"
+    return f"dòng {row.number}" if row.number and row.number != BULLET else f"ý con “{row.content[:40]}”"
+
+
+def _row_conflict(model, row, loaded_revision, labels, what):
+    """EditConflict for `row` (stored now at another revision than `loaded_revision`), from its history."""
+    history = model.history.filter(id=row.pk)
+    loaded = history.filter(revision=loaded_revision).order_by("history_date").first()
+    newer = list(history.filter(revision__gt=loaded_revision).select_related("history_user").order_by("history_date"))
+    authors = list(dict.fromkeys(user_label(record.history_user) for record in newer)) or [user_label(None)]
+    at = newer[-1].history_date if newer else None
+    current = {name: getattr(row, name) for name in labels}
+    changes = field_changes({name: getattr(loaded, name) for name in labels}, current, labels) if loaded else [
+        FieldChange(label, "(không rõ)", str(current[name] or ""), name) for name, label in labels.items()
+    ]
+    return EditConflict(what=what, by=", ".join(authors), at=at, changes=changes, current=row.revision)
+
+
+def deleted_conflict(model, pk, what):
+    record = model.history.filter(id=pk, history_type="-").select_related("history_user").order_by("-history_date").first()
+    return EditConflict(
+        what=what, by=user_label(record.history_user if record else None), at=record.history_date if record else None,
+        deleted=True,
+    )  # fmt: skip
+
+
+def _fresh_row(model, row, revision, labels):
+    """The stored row, locked (select_for_update); EditConflict when it was deleted, or when
+    `revision` (what the user loaded; None: do not check) is no longer the stored one."""
+    fresh = model.objects.select_for_update().filter(pk=row.pk).first()
+    if fresh is None:
+        raise deleted_conflict(model, row.pk, _row_what(row))
+    if revision is not None and int(revision) != fresh.revision:
+        raise _row_conflict(model, fresh, int(revision), labels, _row_what(fresh))
+    return fresh
+
+
+def _copy_into(target, source):
+    for field in source._meta.concrete_fields:
+        setattr(target, field.attname, getattr(source, field.attname))
+    return target
+
+
+def _list_model(kind):
+    return next(model for key, model, _, _ in HISTORY_LISTS if key == kind)
+
+
+def list_token(decision, kind):
+    """A token for the decision's list `kind` ("bases", "articles", "recipients") as stored now:
+    the id of its newest history record (0 when it has none). Saving the list changes it."""
+    model = _list_model(kind)
+    latest = model.history.filter(decision_id=decision.pk).order_by("-history_id").values_list("history_id", flat=True).first()
+    return str(latest or 0)
+
+
+def _check_list_token(decision, kind, token):
+    if token is None:
+        return
+    current = list_token(decision, kind)
+    if str(token) == current:
+        return
+    key, model, title, what = next(entry for entry in HISTORY_LISTS if entry[0] == kind)
+    latest = model.history.filter(history_id=int(current)).select_related("history_user").first() if current != "0" else None
+    loaded_record = model.history.filter(history_id=int(token)).first() if str(token).isdigit() and int(token) else None
+    current_items = [item_text(kind, item) for item in model.objects.filter(decision=decision).order_by("order", "pk")]
+    if loaded_record is not None:
+        loaded = model.history.as_of(loaded_record.history_date).filter(decision_id=decision.pk)
+        loaded_items = [item_text(kind, item) for item in sorted(loaded, key=lambda i: (i.order, i.pk))]
+    else:
+        loaded_items = []
+    changed = list_diff(title, what, loaded_items, current_items)
+    raise EditConflict(
+        what=f"danh sách “{title.lower()}”", by=user_label(latest.history_user if latest else None),
+        at=latest.history_date if latest else None, changes=changed.items if changed else [], current=current,
+    )  # fmt: skip
+
+
+HEADING_TOKEN_FIELDS = ("table_heading", "table_title", "table_attachment_line", "column_labels")
+
+
+def heading_token(plan):
+    """A token for the table's heading and column labels as stored in `plan` (a content hash)."""
+    values = [getattr(plan, name) for name in HEADING_TOKEN_FIELDS]
+    return hashlib.sha256(json.dumps(values, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _check_heading_token(locked, token):
+    if token is None or token == heading_token(locked):
+        return
+    records = list(Plan.history.filter(id=locked.pk).select_related("history_user").order_by("-history_date"))
+    current = heading_token(locked)
+    # Who set the current heading: the oldest record of the newest run that has it.
+    author = None
+    for record in records:
+        if heading_token(record) != current:
+            break
+        author = record
+    loaded = next((record for record in records if heading_token(record) == token), None)
+    labels = {name: field_label(Plan, name) for name in HEADING_TOKEN_FIELDS}
+    changes = field_changes(
+        {name: _labels_text(getattr(loaded, name)) for name in labels} if loaded else {},
+        {name: _labels_text(getattr(locked, name)) for name in labels}, labels,
+    )  # fmt: skip
+    raise EditConflict(
+        what="tiêu đề và tên cột của bảng", by=user_label(author.history_user if author else None),
+        at=author.history_date if author else None, changes=changes, current=current,
+    )  # fmt: skip
+
+
+def _labels_text(value):
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {text}" for key, text in value.items())
+    return value
 
 
 # --- validation rules ------------------------------------------------------------------------------
@@ -163,11 +348,17 @@ def create_plan(*, unit, year, user):
 # --- the decision's parts --------------------------------------------------------------------------
 
 
+DECISION_LABELS = {name: field_label(Decision, name) for name in HISTORY_DECISION_FIELDS}
+
+
 @transaction.atomic
-def update_decision(*, plan, data, user):
-    """Change the decision's own fields (header, number, date, summary, signer …)."""
-    _require_edit(user, plan)
-    decision = Decision.objects.get(plan=plan)  # a refused change leaves plan.decision as stored
+def update_decision(*, plan, data, user, revision=None):
+    """Change the decision's own fields (header, number, date, summary, signer …). `revision`: the
+    decision's revision the form was loaded with (EditConflict when it is no longer the stored one)."""
+    _lock_for_edit(user, plan)
+    decision = Decision.objects.select_for_update().get(plan=plan)  # a refused change leaves plan.decision as stored
+    if revision is not None and int(revision) != decision.revision:
+        raise _row_conflict(Decision, decision, int(revision), DECISION_LABELS, "thông tin quyết định")
     unknown = set(data) - set(DECISION_FIELDS)
     if unknown:
         raise ValueError(f"Unknown fields: {', '.join(sorted(unknown))}")
@@ -180,6 +371,8 @@ def update_decision(*, plan, data, user):
         errors["date_month"] = "Tháng phải từ 1 đến 12."
     if errors:
         raise ValidationError(errors)
+    decision.revision += 1
+    decision._history_user = user
     decision.save()
     plan.decision = decision
     mark_changed(plan)
@@ -187,10 +380,13 @@ def update_decision(*, plan, data, user):
 
 
 @transaction.atomic
-def update_table_heading(*, plan, data, user):
+def update_table_heading(*, plan, data, user, token=None):
     """The lines above the task table and its column labels: data has table_heading, table_title,
-    table_attachment_line and column_labels ({number, content, lead, partners, deadline, product})."""
-    _require_edit(user, plan)
+    table_attachment_line and column_labels ({number, content, lead, partners, deadline, product}).
+    `token`: heading_token() of what the form was loaded with (EditConflict when it changed since)."""
+    locked = _lock_for_edit(user, plan)
+    _check_heading_token(locked, token)
+    plan = _copy_into(plan, locked)
     errors = {}
     heading = _clean_text(data.get("table_heading", plan.table_heading))
     if not heading:
@@ -206,9 +402,19 @@ def update_table_heading(*, plan, data, user):
     plan.table_title = _clean_text(data.get("table_title", plan.table_title))
     plan.table_attachment_line = _clean_text(data.get("table_attachment_line", plan.table_attachment_line))
     plan.column_labels = {key: labels[key] for key in COLUMN_KEYS}
+    plan._history_user = user
     plan.save(update_fields=["table_heading", "table_title", "table_attachment_line", "column_labels", "updated_at"])
     mark_changed(plan)
     return plan
+
+
+def _replace_items(old, new, user):
+    """Replace a decision list's items, the history recording both the removal and the new items."""
+    for item in old:
+        item._history_user = user
+        item.delete()
+    if new:
+        bulk_create_with_history(new, type(new[0]), default_user=user, default_date=timezone.now())
 
 
 def _numbered(items, what):
@@ -217,25 +423,29 @@ def _numbered(items, what):
 
 
 @transaction.atomic
-def set_legal_bases(*, plan, texts, user):
-    """Replace the legal bases with `texts`, in that order."""
-    _require_edit(user, plan)
+def set_legal_bases(*, plan, texts, user, token=None):
+    """Replace the legal bases with `texts`, in that order. `token`: list_token() of what the form was
+    loaded with (EditConflict when the list changed since; None: do not check)."""
+    _lock_for_edit(user, plan)
+    _check_list_token(plan.decision, "bases", token)
     texts = [_clean_text(text) for text in texts]
     errors = _numbered([not text for text in texts], "Căn cứ")
     if errors:
         raise ValidationError(errors)
     decision = plan.decision
-    decision.legal_bases.all().delete()
-    LegalBasis.objects.bulk_create(
-        LegalBasis(decision=decision, order=order, text=text) for order, text in enumerate(texts, 1)
+    _replace_items(
+        decision.legal_bases.all(),
+        [LegalBasis(decision=decision, order=order, text=text) for order, text in enumerate(texts, 1)],
+        user,
     )
     mark_changed(plan)
 
 
 @transaction.atomic
-def set_articles(*, plan, articles, user):
+def set_articles(*, plan, articles, user, token=None):
     """Replace the articles with `articles` ([{label, heading, body, clauses: [str]}]), in that order."""
-    _require_edit(user, plan)
+    _lock_for_edit(user, plan)
+    _check_list_token(plan.decision, "articles", token)
     cleaned = []
     for article in articles:
         clauses = [_clean_text(clause) for clause in article.get("clauses", []) if _clean_text(clause)]
@@ -252,15 +462,17 @@ def set_articles(*, plan, articles, user):
     if errors:
         raise ValidationError(errors)
     decision = plan.decision
-    decision.articles.all().delete()
-    Article.objects.bulk_create(Article(decision=decision, order=order, **a) for order, a in enumerate(cleaned, 1))
+    _replace_items(
+        decision.articles.all(), [Article(decision=decision, order=order, **a) for order, a in enumerate(cleaned, 1)], user
+    )
     mark_changed(plan)
 
 
 @transaction.atomic
-def set_recipients(*, plan, recipients, user):
+def set_recipients(*, plan, recipients, user, token=None):
     """Replace the recipients with `recipients` ([{text, group, level}]), in that order."""
-    _require_edit(user, plan)
+    _lock_for_edit(user, plan)
+    _check_list_token(plan.decision, "recipients", token)
     cleaned = [
         {"text": _clean_text(r.get("text")), "group": _clean_text(r.get("group")), "level": int(r.get("level") or 1)}
         for r in recipients
@@ -269,8 +481,11 @@ def set_recipients(*, plan, recipients, user):
     if errors:
         raise ValidationError(errors)
     decision = plan.decision
-    decision.recipients.all().delete()
-    Recipient.objects.bulk_create(Recipient(decision=decision, order=order, **r) for order, r in enumerate(cleaned, 1))
+    _replace_items(
+        decision.recipients.all(),
+        [Recipient(decision=decision, order=order, **r) for order, r in enumerate(cleaned, 1)],
+        user,
+    )
     mark_changed(plan)
 
 
@@ -319,7 +534,9 @@ def _move(items, item, direction):
     """Swap `item` with its neighbour in `direction` ("up"/"down"); returns the changed list or None."""
     if direction not in ("up", "down"):
         raise ValueError(f"direction must be 'up' or 'down', not {direction!r}")
-    index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+    index = next((i for i, other in enumerate(items) if other.pk == item.pk), None)
+    if index is None:  # deleted by someone else meanwhile
+        return None
     target = index - 1 if direction == "up" else index + 1
     if not 0 <= target < len(items):
         return None
@@ -329,11 +546,22 @@ def _move(items, item, direction):
     return items
 
 
+def _save_order(model, items, before, user):
+    """Store the new order of `items` (siblings; `before` = {pk: order} as read), recording it in the
+    history; only rows whose order changed are written. A move does not bump a row's revision."""
+    changed = [item for item in items if before.get(item.pk, item.order) != item.order]
+    if changed:
+        bulk_update_with_history(changed, model, ["order"], default_user=user, default_date=timezone.now())
+
+
+def _orders(items):
+    return {item.pk: item.order for item in items}
+
+
 @transaction.atomic
 def add_section(*, plan, data, user, after=None):
     """A new section at the end, or right after section `after`."""
-    _require_edit(user, plan)
-    _lock(plan)
+    _lock_for_edit(user, plan)
     section = Section(plan=plan, order=0)
     _apply(section, data, SECTION_FIELDS)
     errors = {}
@@ -342,49 +570,65 @@ def add_section(*, plan, data, user, after=None):
     if errors:
         raise ValidationError(errors)
     siblings = list(Section.objects.filter(plan=plan).order_by("order", "pk"))
+    before = _orders(siblings)
     index = len(siblings) if after is None else next(i for i, s in enumerate(siblings) if s.pk == after.pk) + 1
     section.order = index + 1
+    section._history_user = user
     section.save()
-    Section.objects.bulk_update(_place(siblings, section, index), ["order"])
+    _save_order(Section, _place(siblings, section, index), before, user)
     mark_changed(plan)
     return section
 
 
 @transaction.atomic
-def update_section(*, section, data, user):
+def update_section(*, section, data, user, revision=None):
+    """Change a section's number, title or cells. `revision`: the section's revision the form was
+    loaded with (EditConflict when someone changed or deleted it since; None: do not check)."""
     plan = section.plan
-    _require_edit(user, plan)
-    _lock(plan)
-    _apply(section, data, SECTION_FIELDS)
+    _lock_for_edit(user, plan)
+    fresh = _fresh_row(Section, section, revision, row_field_labels(plan, section=True))
+    fresh.plan = plan
+    _apply(fresh, data, SECTION_FIELDS)
     errors = {}
-    _set_deadline(section, data, plan.year, errors)
-    _validate_section(section, errors=errors)
+    _set_deadline(fresh, data, plan.year, errors)
+    _validate_section(fresh, errors=errors)
     if errors:
         raise ValidationError(errors)
-    section.save()
+    fresh.revision += 1
+    fresh._history_user = user
+    fresh.save()
+    _copy_into(section, fresh)
     mark_changed(plan)
     return section
 
 
 @transaction.atomic
-def delete_section(*, section, user):
-    """Delete a section and every row in it."""
+def delete_section(*, section, user, revision=None):
+    """Delete a section and every row in it. `revision` as for update_section: a section changed by
+    someone else since it was shown is not deleted (EditConflict); one already deleted is left so."""
     plan = section.plan
-    _require_edit(user, plan)
-    section.delete()
+    _lock_for_edit(user, plan)
+    fresh = Section.objects.select_for_update().filter(pk=section.pk).first()
+    if fresh is None:
+        return
+    if revision is not None and int(revision) != fresh.revision:
+        raise _row_conflict(Section, fresh, int(revision), row_field_labels(plan, section=True), _row_what(fresh))
+    fresh._history_user = user
+    fresh.delete()
     mark_changed(plan)
 
 
 @transaction.atomic
 def move_section(*, section, direction, user):
-    """Move a section one place up or down; False when it is already first/last."""
+    """Move a section one place up or down; False when it is already first/last (or gone)."""
     plan = section.plan
-    _require_edit(user, plan)
-    _lock(plan)
-    items = _move(list(Section.objects.filter(plan=plan).order_by("order", "pk")), section, direction)
+    _lock_for_edit(user, plan)
+    siblings = list(Section.objects.filter(plan=plan).order_by("order", "pk"))
+    before = _orders(siblings)
+    items = _move(siblings, section, direction)
     if items is None:
         return False
-    Section.objects.bulk_update(items, ["order"])
+    _save_order(Section, items, before, user)
     mark_changed(plan)
     return True
 
@@ -401,12 +645,11 @@ def add_task(*, section, data, user, parent=None, after=None):
     """A new row in `section` (a sub-item of `parent` when given): right after the sibling `after`,
     or at the end."""
     plan = section.plan
-    _require_edit(user, plan)
+    _lock_for_edit(user, plan)
     if parent is not None and parent.section_id != section.pk:
         raise ValueError("The parent row is in another section.")
     if after is not None and (after.section_id != section.pk or after.parent_id != (parent.pk if parent else None)):
         raise ValueError("`after` is not a sibling of the new row.")
-    _lock(plan)
     task = Task(section=section, parent=parent, order=0)
     _apply(task, data, TASK_FIELDS)
     errors = {}
@@ -415,48 +658,67 @@ def add_task(*, section, data, user, parent=None, after=None):
     if errors:
         raise ValidationError(errors)
     siblings = _siblings(section, parent)
+    before = _orders(siblings)
     index = len(siblings) if after is None else next(i for i, t in enumerate(siblings) if t.pk == after.pk) + 1
     task.order = index + 1
+    task._history_user = user
     task.save()
-    Task.objects.bulk_update(_place(siblings, task, index), ["order"])
+    _save_order(Task, _place(siblings, task, index), before, user)
     mark_changed(plan)
     return task
 
 
 @transaction.atomic
-def update_task(*, task, data, user):
+def update_task(*, task, data, user, revision=None):
+    """Change a row's cells. `revision`: the row's revision the form was loaded with (EditConflict
+    when someone changed or deleted the row since; None: do not check). The change is applied to
+    the stored row, so fields the caller did not send stay as stored."""
     plan = task.section.plan
-    _require_edit(user, plan)
-    _lock(plan)
-    _apply(task, data, TASK_FIELDS)
+    _lock_for_edit(user, plan)
+    fresh = _fresh_row(Task, task, revision, row_field_labels(plan))
+    fresh.section = task.section
+    _apply(fresh, data, TASK_FIELDS)
     errors = {}
-    _set_deadline(task, data, plan.year, errors)
-    _validate_task(task, plan=plan, errors=errors)
+    _set_deadline(fresh, data, plan.year, errors)
+    _validate_task(fresh, plan=plan, errors=errors)
     if errors:
         raise ValidationError(errors)
-    task.save()
+    fresh.revision += 1
+    fresh._history_user = user
+    fresh.save()
+    _copy_into(task, fresh)
     mark_changed(plan)
     return task
 
 
 @transaction.atomic
-def delete_task(*, task, user):
-    """Delete a row and its sub-items (and their recorded progress)."""
+def delete_task(*, task, user, revision=None):
+    """Delete a row and its sub-items (and their recorded progress). `revision` as for update_task:
+    a row changed by someone else since it was shown is not deleted (EditConflict); a row already
+    deleted is left so."""
     plan = task.section.plan
-    _require_edit(user, plan)
-    task.delete()
+    _lock_for_edit(user, plan)
+    fresh = Task.objects.select_for_update().filter(pk=task.pk).first()
+    if fresh is None:
+        return
+    if revision is not None and int(revision) != fresh.revision:
+        raise _row_conflict(Task, fresh, int(revision), row_field_labels(plan), _row_what(fresh))
+    fresh._history_user = user
+    fresh.delete()
     mark_changed(plan)
 
 
 @transaction.atomic
 def move_task(*, task, direction, user):
-    """Move a row (with its sub-items) one place up or down among its siblings; False at the edge."""
+    """Move a row (with its sub-items) one place up or down among its siblings; False at the edge
+    (or when the row is gone)."""
     plan = task.section.plan
-    _require_edit(user, plan)
-    _lock(plan)
-    items = _move(_siblings(task.section, task.parent), task, direction)
+    _lock_for_edit(user, plan)
+    siblings = _siblings(task.section, task.parent)
+    before = _orders(siblings)
+    items = _move(siblings, task, direction)
     if items is None:
         return False
-    Task.objects.bulk_update(items, ["order"])
+    _save_order(Task, items, before, user)
     mark_changed(plan)
     return True

@@ -1,7 +1,13 @@
 """The plan editor: a page with the decision's parts in cards and the task table edited row by row
 with htmx. The views are thin: forms read the input, plans.editing changes the plan, and every
 htmx endpoint answers with the fragment it replaces. A refused save answers 200 with the form again,
-the user's text kept and the messages next to the fields."""
+the user's text kept and the messages next to the fields.
+
+Two people editing the same thing: each form carries the revision (rows, sections, the decision) or
+token (the decision's lists, the table heading) it was loaded with. When someone else saved in
+between, the save is refused (plans.editing.EditConflict): the form comes back with the user's text,
+an alert saying who changed it and when, the other person's values next to each field that differs,
+and the current revision, so that saving again knowingly replaces the other change."""
 
 import re
 import uuid
@@ -33,6 +39,7 @@ from .forms import (
     autofocus,
     creatable_units,
 )
+from .history import row_field_labels
 from .models import Decision
 from .permissions import can_edit_plan
 from .views import _visible_plan
@@ -120,6 +127,22 @@ def _meaning(plan, text):
     return {"text": text, "meaning": deadline, "problem": editing.deadline_problem(deadline, year=plan.year)}
 
 
+def _posted_int(value):
+    return int(value) if value is not None and str(value).isdigit() else None
+
+
+def _gone_row(request, plan, model, pk, what):
+    """A row or section deleted by someone else while this user was editing it: say so, with the
+    text the user typed, to copy (nothing else to save it into)."""
+    conflict = editing.deleted_conflict(model, pk, what)
+    typed = [(label, request.POST.get(name, "")) for name, label in _typed_labels(plan, model)]
+    return render(request, "plans/edit/_row_gone.html", {"conflict": conflict, "typed": [t for t in typed if t[1].strip()]})
+
+
+def _typed_labels(plan, model):
+    return row_field_labels(plan, section=model is Section).items()
+
+
 def _task_form(plan, *args, **kwargs):
     preview_url = reverse("plans:deadline_preview", args=[plan.pk])
     return TaskForm(*args, labels=plan.column_labels, preview_url=preview_url, **kwargs)
@@ -199,25 +222,31 @@ LISTS = {
     "bases": {
         "formset": LegalBasisFormSet,
         "template": "plans/edit/_legal_bases_card.html",
-        "save": lambda plan, user, items: editing.set_legal_bases(
-            plan=plan, texts=[item["text"] for item in items], user=user
+        "save": lambda plan, user, items, token: editing.set_legal_bases(
+            plan=plan, texts=[item["text"] for item in items], user=user, token=token
         ),
     },
     "articles": {
         "formset": ArticleFormSet,
         "template": "plans/edit/_articles_card.html",
-        "save": lambda plan, user, items: editing.set_articles(plan=plan, articles=items, user=user),
+        "save": lambda plan, user, items, token: editing.set_articles(plan=plan, articles=items, user=user, token=token),
     },
     "recipients": {
         "formset": RecipientFormSet,
         "template": "plans/edit/_recipients_card.html",
-        "save": lambda plan, user, items: editing.set_recipients(plan=plan, recipients=items, user=user),
+        "save": lambda plan, user, items, token: editing.set_recipients(
+            plan=plan, recipients=items, user=user, token=token
+        ),
     },
 }
 
 
 def _list_formset(plan, kind):
     return LISTS[kind]["formset"](initial=_list_initial(plan, kind), prefix=kind)
+
+
+def _list_tokens(plan):
+    return {kind: editing.list_token(plan.decision, kind) for kind in LISTS}
 
 
 @require_GET
@@ -228,7 +257,10 @@ def edit(request, plan):
         "sections": _table(plan),
         "warnings": editing.plan_warnings(plan),
         "decision_form": DecisionForm(instance=plan.decision),
+        "decision_revision": plan.decision.revision,
         "heading_form": TableHeadingForm(initial=TableHeadingForm.initial_for(plan)),
+        "heading_token": editing.heading_token(plan),
+        "tokens": _list_tokens(plan),
         "bases": _list_formset(plan, "bases"),
         "articles": _list_formset(plan, "articles"),
         "recipients": _list_formset(plan, "recipients"),
@@ -252,15 +284,19 @@ def deadline_preview(request, plan):
 @editing_view
 def edit_decision(request, plan):
     form = DecisionForm(request.POST, instance=Decision.objects.get(plan=plan))  # plan.decision stays as stored
-    saved = False
+    saved, conflict = False, None
+    revision = _posted_int(request.POST.get("revision"))
     if form.is_valid():
         try:
-            editing.update_decision(plan=plan, data=form.cleaned_data, user=request.user)
-            saved = True
+            decision = editing.update_decision(plan=plan, data=form.service_data(), user=request.user, revision=revision)
+            saved, revision = True, decision.revision
+        except editing.EditConflict as refused:
+            conflict, revision = refused, refused.current
         except ValidationError as error:
             form.add_error(None, error)
     autofocus(form)
-    context = {"plan": plan, "form": form, "saved": saved, "open": True}
+    context = {"plan": plan, "form": form, "saved": saved, "open": True, "conflict": conflict}
+    context.update(decision_revision=revision, theirs=conflict.by_field if conflict else {})
     context.update(warnings=editing.plan_warnings(plan), oob_warnings=True)
     return render(request, "plans/edit/_decision_card.html", context)
 
@@ -269,15 +305,18 @@ def edit_decision(request, plan):
 @editing_view
 def edit_table_heading(request, plan):
     form = TableHeadingForm(request.POST)
-    saved = False
+    saved, conflict = False, None
+    token = request.POST.get("token") or None
     if form.is_valid():
         try:
-            editing.update_table_heading(plan=plan, data=form.service_data(), user=request.user)
-            saved = True
+            editing.update_table_heading(plan=plan, data=form.service_data(), user=request.user, token=token)
+            saved, token = True, editing.heading_token(plan)
+        except editing.EditConflict as refused:
+            conflict, token = refused, refused.current
         except ValidationError as error:
             form.add_error(None, error)
     autofocus(form)
-    context = {"plan": plan, "form": form, "saved": saved, "open": True}
+    context = {"plan": plan, "form": form, "saved": saved, "open": True, "conflict": conflict, "heading_token": token}
     context.update(warnings=editing.plan_warnings(plan), oob_warnings=True, oob_caption=saved)
     return render(request, "plans/edit/_table_heading_card.html", context)
 
@@ -293,7 +332,10 @@ def _list_card(request, plan, kind):
     if not _OP.match(op):
         op = "save"
     formset = spec["formset"](request.POST, prefix=kind)
-    context = {"plan": plan, kind: formset, "open": True, "service_errors": []}
+    token = request.POST.get(f"{kind}-token") or None
+    if token is not None and not token.isdigit():
+        token = "0"
+    context = {"plan": plan, kind: formset, "open": True, "service_errors": [], "token": token}
     if op != "save":
         items, focus = apply_list_op(formset.raw_items(), op)
         rearranged = spec["formset"](initial=items, prefix=kind)
@@ -304,11 +346,13 @@ def _list_card(request, plan, kind):
         context.update({kind: rearranged, "unsaved": True, "focus_index": focus, "focus_control": control})
     elif formset.is_valid():
         try:
-            spec["save"](plan, request.user, [form.cleaned_data for form in formset.forms])
+            spec["save"](plan, request.user, [form.cleaned_data for form in formset.forms], token)
+        except editing.EditConflict as refused:
+            context.update(conflict=refused, token=refused.current)
         except ValidationError as error:
             context["service_errors"] = error.messages
         else:
-            context.update({kind: _list_formset(plan, kind), "saved": True})
+            context.update({kind: _list_formset(plan, kind), "saved": True, "token": editing.list_token(plan.decision, kind)})
     context.update(warnings=editing.plan_warnings(plan), oob_warnings=True)
     return render(request, spec["template"], context)
 
@@ -334,10 +378,12 @@ def edit_recipients(request, plan):
 # --- sections --------------------------------------------------------------------------------------
 
 
-def _section_form_context(plan, form, *, section=None, after=None, key=""):
+def _section_form_context(plan, form, *, section=None, after=None, key="", revision=None, conflict=None):
     form.focus_first()
     deadline = _meaning(plan, form["deadline_text"].value())
-    return {"plan": plan, "form": form, "section": section, "after": after, "key": key, "deadline": deadline}
+    context = {"plan": plan, "form": form, "section": section, "after": after, "key": key, "deadline": deadline}
+    context.update(revision=revision, conflict=conflict, theirs=conflict.by_field if conflict else {})
+    return context
 
 
 @require_http_methods(["GET", "POST"])
@@ -352,7 +398,7 @@ def edit_section_add(request, plan):
     form = _section_form(plan, request.POST, auto_id=f"s{key}-%s")
     if form.is_valid():
         try:
-            section = editing.add_section(plan=plan, data=form.cleaned_data, user=request.user, after=after)
+            section = editing.add_section(plan=plan, data=form.service_data(), user=request.user, after=after)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -375,21 +421,28 @@ def edit_section_row(request, plan, section_pk):
 @require_http_methods(["GET", "POST"])
 @editing_view
 def edit_section_form(request, plan, section_pk):
+    if request.method == "POST" and not Section.objects.filter(pk=section_pk, plan=plan).exists():
+        return _gone_row(request, plan, Section, section_pk, "mục này")
     section = _get_section(plan, section_pk)
     auto_id = f"s{section.pk}-%s"
     if request.method == "GET":
         initial = {field: getattr(section, field) for field in editing.SECTION_FIELDS}
         form = _section_form(plan, initial=initial, auto_id=auto_id)
-        return render(request, "plans/edit/_section_form.html", _section_form_context(plan, form, section=section))
+        context = _section_form_context(plan, form, section=section, revision=section.revision)
+        return render(request, "plans/edit/_section_form.html", context)
     form = _section_form(plan, request.POST, auto_id=auto_id)
+    revision, conflict = _posted_int(request.POST.get("revision")), None
     if form.is_valid():
         try:
-            editing.update_section(section=section, data=form.cleaned_data, user=request.user)
+            editing.update_section(section=section, data=form.service_data(), user=request.user, revision=revision)
+        except editing.EditConflict as refused:
+            conflict, revision = refused, refused.current
         except ValidationError as error:
             form.add_error(None, error)
         else:
             return _render_section_row(request, plan, section.pk)
-    return render(request, "plans/edit/_section_form.html", _section_form_context(plan, form, section=section))
+    context = _section_form_context(plan, form, section=section, revision=revision, conflict=conflict)
+    return render(request, "plans/edit/_section_form.html", context)
 
 
 @require_POST
@@ -408,17 +461,21 @@ def edit_section_move(request, plan, section_pk):
 def edit_section_delete(request, plan, section_pk):
     section = _get_section(plan, section_pk)
     before = plan.sections.filter(order__lt=section.order).order_by("-order").first()
-    editing.delete_section(section=section, user=request.user)
+    try:
+        editing.delete_section(section=section, user=request.user, revision=_posted_int(request.POST.get("revision")))
+    except editing.EditConflict as conflict:  # changed by someone else since shown: show it again, not deleted
+        return _render_table(request, plan, focus_section=section.pk, focus_control="row", conflict=conflict, conflict_section=section.pk)
     return _render_table(request, plan, focus_section=before.pk if before else None, focus_control="row")
 
 
 # --- rows ------------------------------------------------------------------------------------------
 
 
-def _row_form_context(plan, form, *, section, task=None, parent=None, after=None, depth=0, key=""):
+def _row_form_context(plan, form, *, section, task=None, parent=None, after=None, depth=0, key="", revision=None, conflict=None):
     form.focus_first()
     context = {"plan": plan, "form": form, "section": section, "task": task, "parent": parent, "after": after}
     context.update(depth=depth, key=key, deadline=_meaning(plan, form["deadline_text"].value()))
+    context.update(revision=revision, conflict=conflict, theirs=conflict.by_field if conflict else {})
     return context
 
 
@@ -450,7 +507,7 @@ def edit_task_add(request, plan, section_pk):
     if form.is_valid():
         try:
             task = editing.add_task(
-                section=section, parent=parent, after=after, data=form.cleaned_data, user=request.user
+                section=section, parent=parent, after=after, data=form.service_data(), user=request.user
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -471,21 +528,29 @@ def edit_task_row(request, plan, task_pk):
 @require_http_methods(["GET", "POST"])
 @editing_view
 def edit_task_form(request, plan, task_pk):
+    if request.method == "POST" and not Task.objects.filter(pk=task_pk, section__plan=plan).exists():
+        return _gone_row(request, plan, Task, task_pk, "dòng này")
     task = _get_task(plan, task_pk)
     auto_id = f"t{task.pk}-%s"
+    revision, conflict = task.revision, None
     if request.method == "GET":
         initial = {field: getattr(task, field) for field in editing.TASK_FIELDS}
         form = _task_form(plan, initial=initial, auto_id=auto_id)
     else:
         form = _task_form(plan, request.POST, auto_id=auto_id)
+        revision = _posted_int(request.POST.get("revision"))
         if form.is_valid():
             try:
-                editing.update_task(task=task, data=form.cleaned_data, user=request.user)
+                editing.update_task(task=task, data=form.service_data(), user=request.user, revision=revision)
+            except editing.EditConflict as refused:
+                conflict, revision = refused, refused.current
             except ValidationError as error:
                 form.add_error(None, error)
             else:
                 return _render_row(request, plan, task.pk)
-    context = _row_form_context(plan, form, section=task.section, task=task, parent=task.parent, depth=_depth(task))
+    context = _row_form_context(
+        plan, form, section=task.section, task=task, parent=task.parent, depth=_depth(task), revision=revision, conflict=conflict
+    )
     return render(request, "plans/edit/_row_form.html", context)
 
 
@@ -509,7 +574,10 @@ def edit_task_delete(request, plan, task_pk):
         Task.objects.filter(section_id=section_pk, parent=task.parent, order__lt=task.order).order_by("-order").first()
         or task.parent
     )
-    editing.delete_task(task=task, user=request.user)
+    try:
+        editing.delete_task(task=task, user=request.user, revision=_posted_int(request.POST.get("revision")))
+    except editing.EditConflict as conflict:  # changed by someone else since shown: show it again, not deleted
+        return _render_section(request, plan, section_pk, focus_task=task.pk, focus_control="row", conflict=conflict, conflict_task=task.pk)
     if before is None:
         return _render_section(request, plan, section_pk, focus_section=section_pk, focus_control="row")
     return _render_section(request, plan, section_pk, focus_task=before.pk, focus_control="row")

@@ -60,9 +60,17 @@ class CreatePlanForm(forms.Form):
         self.fields["unit"].queryset = creatable_units(user)
 
 
+def _revision_field():
+    """The revision of the row (or decision) the form was loaded with, sent back on save so that a
+    change made by someone else meanwhile is refused rather than overwritten (plans.editing). The
+    template writes the hidden input itself (the value to send next may be newer than the one posted)."""
+    return forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+
 class RowForm(forms.Form):
     """The cells shared by task rows and section rows, edited inline in the table."""
 
+    revision = _revision_field()
 
     lead = forms.CharField(label="Chủ trì", required=False, widget=_area(2))
     partners = forms.CharField(label="Phối hợp", required=False, widget=_area(2))
@@ -93,6 +101,10 @@ class RowForm(forms.Form):
     def focus_first(self):
         return autofocus(self, fallback=True)
 
+    def service_data(self):
+        """What plans.editing takes: the cells, without the revision."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "revision"}
+
 
 class TaskForm(RowForm):
     number = forms.CharField(label="Số TT", required=False, max_length=20, widget=forms.TextInput(attrs={"size": 4}))
@@ -116,6 +128,7 @@ class DecisionForm(forms.ModelForm):
         help_text="Để trống khi chưa ký.",
     )  # fmt: skip
     signer_prefix = forms.ChoiceField(label="Quyền hạn ký", choices=SIGNER_PREFIXES, required=False)
+    revision = _revision_field()
 
     class Meta:
         model = Decision
@@ -139,6 +152,9 @@ class DecisionForm(forms.ModelForm):
         for field in self.fields.values():
             field.required = False  # plans.editing says which fields may not be empty
 
+    def service_data(self):
+        return {name: value for name, value in self.cleaned_data.items() if name != "revision"}
+
 
 class TableHeadingForm(forms.Form):
     table_heading = forms.CharField(label="Tiêu đề bảng", required=False, max_length=200)
@@ -150,6 +166,8 @@ class TableHeadingForm(forms.Form):
     column_partners = forms.CharField(label="Cột phối hợp", required=False, max_length=100)
     column_deadline = forms.CharField(label="Cột thời hạn", required=False, max_length=100)
     column_product = forms.CharField(label="Cột sản phẩm", required=False, max_length=100)
+    # plans.editing.heading_token() of what the form was loaded with (written by the template).
+    token = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     COLUMNS = ("number", "content", "lead", "partners", "deadline", "product")
 

@@ -35,13 +35,14 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from tasks.models import Section
 from tasks.services import create_table
 
 from .models import Decision, Plan, default_column_labels
-from .permissions import EDITABLE_STATES, can_edit_plan
+from .permissions import EDITABLE_STATES, can_edit_plan, ensure_plan_editable
 from .services import mark_changed
 from .uploads import CORRUPT_MESSAGE, ImportRejected, check_upload
 
@@ -407,7 +408,7 @@ def _fill_sections(parsed, rows, mapping, own_layout=False):
         if not number and content.startswith(("- ", "– ")):
             number, content = "-", content[2:].lstrip()
         if not content and mapping["content"] not in row.formulas:
-            problems.append(Problem(row.number, f"Có số thứ tự “{number}” nhưng không có nội dung.", False))
+            problems.append(Problem(row.number, f"Có số thứ tự “{number}” nhưng không có nội dung: hãy điền nội dung hoặc xóa dòng này trong tệp."))
         if len(number) > MAX_TASK_NUMBER:
             problems.append(Problem(row.number, f"Số thứ tự “{number[:40]}” dài quá {MAX_TASK_NUMBER} ký tự."))
 
@@ -609,6 +610,10 @@ def _read_docx(upload):
 
 
 def _check_editable(plan, user):
+    try:
+        ensure_plan_editable(plan)  # the one lock of every write path (a submitted, approved or issued plan)
+    except PermissionDenied as denied:
+        raise ImportRefused(f"{denied} Chưa ghi gì vào kế hoạch.") from denied
     if plan.status not in EDITABLE_STATES:
         raise ImportRefused(
             f"Kế hoạch đang ở trạng thái “{plan.get_status_display()}”: chỉ nhập bảng vào kế hoạch dự thảo hoặc bị trả lại."
@@ -623,7 +628,7 @@ def replace_table(*, plan, sections, user, columns=None):
     _check_editable(plan, user)
     with transaction.atomic():
         locked = Plan.objects.select_for_update().get(pk=plan.pk)
-        _check_editable(locked, user)
+        _check_editable(locked, user)  # again on the locked row: an import racing a submit is refused
         Section.objects.filter(plan=locked).delete()  # their rows and progress go with them
         create_table(plan=locked, sections=sections)
         if columns:

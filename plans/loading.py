@@ -4,6 +4,8 @@ data shape of fixtures/plans/*.json (described in fixtures/README.md)."""
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from indicators.services import set_targets
 from reports.models import Report, ReportingPeriod
@@ -38,17 +40,26 @@ def load_plan(data, *, unit, status=Plan.Status.DRAFT, revision=1):
         issued_on=date.fromisoformat(document["date"]) if document.get("date") else None,
         **{key: document[key] for key in DECISION_FIELDS if document.get(key) is not None},
     )
-    LegalBasis.objects.bulk_create(
-        LegalBasis(decision=decision, order=order, text=text) for order, text in enumerate(document["legal_bases"], 1)
-    )
-    Article.objects.bulk_create(
-        Article(decision=decision, order=order, label=a["label"], heading=a["heading"], body=a["body"], clauses=a["clauses"])
-        for order, a in enumerate(document["articles"], 1)
-    )
-    Recipient.objects.bulk_create(
-        Recipient(decision=decision, order=order, text=r["text"], group=r.get("group", ""), level=r.get("level", 1))
-        for order, r in enumerate(document["recipients"], 1)
-    )
+    # Bulk inserts with their "created" history records (django-simple-history), in bulk too.
+    now = timezone.now()
+    bulk_create_with_history(
+        [LegalBasis(decision=decision, order=order, text=text) for order, text in enumerate(document["legal_bases"], 1)],
+        LegalBasis, default_date=now,
+    )  # fmt: skip
+    bulk_create_with_history(
+        [
+            Article(decision=decision, order=order, label=a["label"], heading=a["heading"], body=a["body"], clauses=a["clauses"])
+            for order, a in enumerate(document["articles"], 1)
+        ],
+        Article, default_date=now,
+    )  # fmt: skip
+    bulk_create_with_history(
+        [
+            Recipient(decision=decision, order=order, text=r["text"], group=r.get("group", ""), level=r.get("level", 1))
+            for order, r in enumerate(document["recipients"], 1)
+        ],
+        Recipient, default_date=now,
+    )  # fmt: skip
     rows = create_table(plan=plan, sections=table["sections"])
     for order, appendix_data in enumerate(data.get("appendices", []), 1):
         appendix = Appendix.objects.create(
@@ -61,7 +72,7 @@ def load_plan(data, *, unit, status=Plan.Status.DRAFT, revision=1):
             column_labels=appendix_data["columns"],
             note=appendix_data.get("note", ""),
         )
-        AppendixRow.objects.bulk_create(
+        appendix_rows = [
             AppendixRow(
                 appendix=appendix,
                 order=row_order,
@@ -71,7 +82,8 @@ def load_plan(data, *, unit, status=Plan.Status.DRAFT, revision=1):
                 deadline_text=row["deadline"],
             )
             for row_order, row in enumerate(appendix_data["rows"], 1)
-        )
+        ]
+        bulk_create_with_history(appendix_rows, AppendixRow, default_date=now)
     set_targets(plan=plan, targets=data.get("targets", []))
     report = data.get("report")
     if report:

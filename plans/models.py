@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from orgs.scoping import units_visible_to
 from tthc_portal.jobs import JobRecord, JobState
@@ -47,6 +48,8 @@ class Plan(models.Model):
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
 
     objects = PlanQuerySet.as_manager()
+
+    history = HistoricalRecords(verbose_name="lịch sử kế hoạch", verbose_name_plural="lịch sử kế hoạch")
 
     class Meta:
         verbose_name = "kế hoạch"
@@ -106,6 +109,11 @@ class Decision(models.Model):
     signer_title = models.CharField("chức vụ người ký", max_length=200, default="CHỦ TỊCH")
     signer_name = models.CharField("họ tên người ký", max_length=150, blank=True)
     footnotes = models.JSONField("chú thích", default=list, blank=True)
+    # Bumped by each change to the decision's own fields through plans.editing: a form loaded at
+    # revision n is refused when the stored one is no longer n (optimistic locking).
+    revision = models.PositiveIntegerField("lần sửa", default=1, editable=False)
+
+    history = HistoricalRecords(verbose_name="lịch sử quyết định", verbose_name_plural="lịch sử quyết định")
 
     class Meta:
         verbose_name = "quyết định"
@@ -125,6 +133,8 @@ class LegalBasis(models.Model):
     order = models.PositiveSmallIntegerField("thứ tự")
     text = models.TextField("căn cứ")
 
+    history = HistoricalRecords(verbose_name="lịch sử căn cứ", verbose_name_plural="lịch sử căn cứ")
+
     class Meta:
         verbose_name = "căn cứ"
         verbose_name_plural = "căn cứ"
@@ -139,6 +149,8 @@ class Article(models.Model):
     body = models.TextField("nội dung", blank=True)
     clauses = models.JSONField("các khoản", default=list, blank=True)
 
+    history = HistoricalRecords(verbose_name="lịch sử điều", verbose_name_plural="lịch sử điều")
+
     class Meta:
         verbose_name = "điều"
         verbose_name_plural = "các điều"
@@ -151,6 +163,8 @@ class Recipient(models.Model):
     text = models.CharField("nơi nhận", max_length=300)
     group = models.CharField("mục đích", max_length=100, blank=True, help_text="Để báo cáo, Để phối hợp …")
     level = models.PositiveSmallIntegerField("cấp", default=1)
+
+    history = HistoricalRecords(verbose_name="lịch sử nơi nhận", verbose_name_plural="lịch sử nơi nhận")
 
     class Meta:
         verbose_name = "nơi nhận"
@@ -173,6 +187,8 @@ class Appendix(models.Model):
     column_labels = models.JSONField("tên cột", default=dict)
     note = models.TextField("ghi chú", blank=True)
 
+    history = HistoricalRecords(verbose_name="lịch sử phụ lục", verbose_name_plural="lịch sử phụ lục")
+
     class Meta:
         verbose_name = "phụ lục"
         verbose_name_plural = "phụ lục"
@@ -189,6 +205,8 @@ class AppendixRow(models.Model):
     field_name = models.CharField("lĩnh vực", max_length=300)
     procedure_count = models.PositiveIntegerField("số thủ tục", null=True, blank=True)
     deadline_text = models.CharField("thời gian hoàn thành", max_length=300, blank=True)
+
+    history = HistoricalRecords(verbose_name="lịch sử dòng phụ lục", verbose_name_plural="lịch sử dòng phụ lục")
 
     class Meta:
         verbose_name = "dòng phụ lục"

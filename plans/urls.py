@@ -14,4 +14,6 @@ urlpatterns = [
     path("", include("plans.io_urls")),
     path("", include("plans.copy_urls")),
     path("", include("plans.workflow_urls")),
+    path("", include("plans.history_urls")),
+    path("", include("plans.dashboard_urls")),
 ]

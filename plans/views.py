@@ -3,6 +3,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from orgs.audit import record_refused
 from orgs.scoping import units_visible_to
 
 from . import services
@@ -14,8 +15,14 @@ from .permissions import can_create_plan, can_edit_plan
 
 
 def _visible_plan(request, pk):
-    """404 for a plan the user may not see, so its existence does not leak."""
-    return get_object_or_404(Plan.objects.visible_to(request.user).select_related("unit", "decision"), pk=pk)
+    """404 for a plan the user may not see, so its existence does not leak (the refusal is audited)."""
+    try:
+        return Plan.objects.visible_to(request.user).select_related("unit", "decision").get(pk=pk)
+    except Plan.DoesNotExist:
+        hidden = Plan.objects.filter(pk=pk).select_related("unit").first()
+        if hidden is not None:
+            record_refused(request, hidden)
+        raise Http404("Không tìm thấy kế hoạch.") from None
 
 
 def _current_pdf(plan):

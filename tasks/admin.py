@@ -1,9 +1,16 @@
 from django.contrib import admin
 
+from plans.admin import PlanContentAdmin, PlanContentInline, bump_revision, guard_plan
+
 from .models import ProgressEvidence, Section, Task, TaskProgress
 
 
-class TaskInline(admin.TabularInline):
+# Sections and rows are plan content: read-only once the plan is submitted, approved or issued, every
+# write guarded on the locked plan row (plans.admin). A save bumps the row's revision, so an editor
+# who loaded the row before is refused instead of silently overwriting the admin's change.
+
+
+class TaskInline(PlanContentInline, admin.TabularInline):
     model = Task
     extra = 0
     fields = ["order", "number", "parent", "content", "lead", "partners", "deadline_text", "product"]
@@ -12,7 +19,7 @@ class TaskInline(admin.TabularInline):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(PlanContentAdmin):
     list_display = ["plan", "number", "title"]
     list_filter = ["plan__year"]
     search_fields = ["title", "plan__unit__name"]
@@ -24,15 +31,19 @@ class SectionAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
+        guard_plan(form.instance)
         for task in formset.save(commit=False):
             task.set_deadline(task.deadline_text, form.instance.plan.year)
+            bump_revision(task)
+            task._history_user = request.user
             task.save()
         for task in formset.deleted_objects:
+            task._history_user = request.user
             task.delete()
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(PlanContentAdmin):
     list_display = ["__str__", "section", "deadline_text", "deadline_kind"]
     list_filter = ["deadline_kind", "section__plan__year"]
     search_fields = ["content", "lead", "partners"]

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.utils.text import get_valid_filename
 from PIL import Image, UnidentifiedImageError
+from simple_history.models import HistoricalRecords
 
 from .deadlines import KINDS, Deadline, parse_deadline
 
@@ -34,6 +35,9 @@ class RowCells(models.Model):
     # What the deadline text means, parsed with the plan's year (tasks.deadlines).
     deadline_kind = models.CharField("loại thời hạn", max_length=10, choices=DEADLINE_KIND_CHOICES, default="unknown")
     due_dates = models.JSONField("các ngày đến hạn", default=list, blank=True)
+    # Bumped by each change to the row's content (plans.editing, the admin): a form loaded at
+    # revision n is refused when the stored one is no longer n (optimistic locking). Moves do not bump it.
+    revision = models.PositiveIntegerField("lần sửa", default=1, editable=False)
 
     class Meta:
         abstract = True
@@ -59,6 +63,8 @@ class Section(RowCells):
     number = models.CharField("số mục", max_length=10, help_text="I, II, III …")
     title = models.TextField("tên mục")
 
+    history = HistoricalRecords(verbose_name="lịch sử mục", verbose_name_plural="lịch sử mục")
+
     class Meta:
         verbose_name = "mục"
         verbose_name_plural = "các mục"
@@ -82,6 +88,8 @@ class Task(RowCells):
     order = models.PositiveSmallIntegerField("thứ tự")
     number = models.CharField("số TT", max_length=20, blank=True, help_text="Như in: “1”, “2.1”, “3.”, “-” cho gạch đầu dòng.")
     content = models.TextField("nội dung công việc")
+
+    history = HistoricalRecords(verbose_name="lịch sử nội dung công việc", verbose_name_plural="lịch sử nội dung công việc")
 
     class Meta:
         verbose_name = "nội dung công việc"

@@ -1,5 +1,8 @@
 """Changes to a plan's task table and its progress."""
 
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
 from .models import Section, Task, TaskProgress
 
 CELL_KEYS = ("lead", "partners", "product")
@@ -7,7 +10,9 @@ CELL_KEYS = ("lead", "partners", "product")
 
 def create_table(*, plan, sections):
     """Write a plan's sections and rows (the nested seed/import shape) in bulk: a few queries for the
-    whole table, whatever its size. Returns {(section number, path of row numbers): Task}."""
+    whole table, whatever its size. Returns {(section number, path of row numbers): Task}. Every
+    section and row gets its "created" history record (django-simple-history), also in bulk."""
+    now = timezone.now()
     created_sections = []
     for order, data in enumerate(sections, start=1):
         section = Section(plan=plan, order=order, number=data["number"], title=data["title"])
@@ -15,7 +20,7 @@ def create_table(*, plan, sections):
             setattr(section, key, data.get(key, "") or "")
         section.set_deadline(data.get("deadline", "") or "", plan.year)
         created_sections.append(section)
-    Section.objects.bulk_create(created_sections)
+    bulk_create_with_history(created_sections, Section, default_date=now)
 
     rows_by_key = {}
     level = [(section, None, data.get("tasks", []), (section.number,)) for section, data in zip(created_sections, sections)]
@@ -29,7 +34,7 @@ def create_table(*, plan, sections):
                 task.set_deadline(data.get("deadline", "") or "", plan.year)
                 row_key = key + (f"{order}:{task.number}",)
                 batch.append((task, data, row_key))
-        Task.objects.bulk_create([task for task, _, _ in batch])
+        bulk_create_with_history([task for task, _, _ in batch], Task, default_date=now)
         for task, data, row_key in batch:
             rows_by_key[row_key] = (task, data)
             if data.get("children"):

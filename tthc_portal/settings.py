@@ -5,6 +5,7 @@ else). DATABASE_URL and REDIS_URL set: PostgreSQL, Redis as the broker and separ
 See README.md for the variables production needs.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import django
@@ -31,6 +32,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "import_export",
+    "axes",
+    "simple_history",
     "orgs",
     "plans",
     "tasks",
@@ -50,6 +53,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "orgs.middleware.LoginRequiredMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "orgs.middleware.AuditRefusedMiddleware",
+    # Last, as django-axes asks: turns its lockout into the page below.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tthc_portal.urls"
@@ -83,6 +90,23 @@ AUTH_USER_MODEL = "orgs.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "plans:list"
 LOGOUT_REDIRECT_URL = "login"
+
+# Login throttling (django-axes): 5 failures lock that username *from that address* only, for 15
+# minutes; another address (the real user at the office) or another username is not affected, and
+# the lock lifts by itself, so an attacker cannot lock a real user out for good. A success resets.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # hammering a locked pair does not prolong its lock
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the portal's own audit log (orgs.AuditEvent)
+# The client's address, for throttling and the audit log alike: REMOTE_ADDR, or behind N reverse
+# proxies (TRUSTED_PROXY_COUNT=N) the N-th X-Forwarded-For entry from the right (see orgs.audit.client_ip).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "orgs.audit.client_ip"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -186,6 +210,7 @@ LOGGING = {
     "loggers": {
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},  # lockouts are in the portal's audit log
     },
 }
 

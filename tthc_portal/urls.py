@@ -11,5 +11,6 @@ urlpatterns = [
     path("tien-do/", include("tasks.urls")),
     path("chi-tieu/", include("indicators.urls")),
     path("bao-cao/", include("reports.urls")),
+    path("nhat-ky/", include("orgs.urls")),
     path("quan-tri/", admin.site.urls),
 ]

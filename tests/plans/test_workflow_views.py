@@ -298,7 +298,7 @@ def test_mark_all_read(client, tree):
 def test_an_anonymous_visitor_has_no_unread_count(rf):
     request = rf.get("/")
     request.user = AnonymousUser()
-    assert inbox(request) == {"unread_count": 0}
+    assert inbox(request) == {"unread_count": 0, "is_reviewer": False, "can_read_audit_log": False}
 
 
 def test_the_unread_count_is_counted_only_when_a_template_shows_it(rf, tree, django_assert_num_queries):

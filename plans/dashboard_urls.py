@@ -1,0 +1,7 @@
+from django.urls import path
+
+from . import dashboard_views
+
+urlpatterns = [
+    path("bang-dieu-khien/", dashboard_views.dashboard, name="dashboard"),
+]
