@@ -77,7 +77,7 @@ def _create(request, source):
         return redirect(review_url)
     year = form.cleaned_data["nam"]
     try:
-        plan = create_copy(source_plan=source, year=year, user=request.user)
+        plan = create_copy(source_plan=source, year=year, user=request.user, request=request)
     except PermissionDenied:
         return _forbidden(request, source)
     except CopyRefused as refusal:

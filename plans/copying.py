@@ -72,6 +72,7 @@ from enum import StrEnum
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
+from orgs.audit import record as audit
 from orgs.models import Unit
 
 from .loading import load_plan
@@ -654,7 +655,7 @@ def existing_plan(*, unit, year):
     return Plan.objects.filter(unit=unit, year=year).order_by("-revision").first()
 
 
-def create_copy(*, source_plan, year, user):
+def create_copy(*, source_plan, year, user, request=None):
     """Create `year`'s plan of the source's unit from `source_plan` (a draft, without number or date).
     Refuses when the user may not create plans for the unit (PermissionDenied) or the unit already
     has a plan for that year (CopyRefused)."""
@@ -670,6 +671,8 @@ def create_copy(*, source_plan, year, user):
             if existing_plan(unit=unit, year=year):
                 raise CopyRefused(refusal)
             proposal = prepare_copy(source_plan=source_plan, year=year)
-            return load_plan(proposal.data, unit=unit)
+            copy = load_plan(proposal.data, unit=unit)
+            audit(actor=user, action="plan.copy", target=copy, request=request, source_plan=source_plan.pk)
+            return copy
     except IntegrityError as error:  # a concurrent copy won the race (plan_unit_year_revision)
         raise CopyRefused(refusal) from error

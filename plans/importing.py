@@ -38,6 +38,8 @@ from datetime import date, datetime, time
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from orgs.audit import record as audit
+
 from tasks.models import Section
 from tasks.services import create_table
 
@@ -639,11 +641,14 @@ def replace_table(*, plan, sections, user, columns=None):
     return plan
 
 
-def import_parsed(*, plan, parsed, user):
-    """Write a previewed ParsedTable to `plan`; refused while it has blocking problems."""
+def import_parsed(*, plan, parsed, user, request=None):
+    """Write a previewed ParsedTable to `plan`; refused while it has blocking problems. Audited."""
     if parsed.blocking:
         raise ImportRefused("Tệp còn lỗi cần sửa (xem danh sách lỗi); chưa ghi gì vào kế hoạch.")
-    return replace_table(plan=plan, sections=parsed.sections, user=user, columns=parsed.columns)
+    with transaction.atomic():
+        result = replace_table(plan=plan, sections=parsed.sections, user=user, columns=parsed.columns)
+        audit(actor=user, action="plan.import", target=plan, request=request, source=parsed.filename)
+    return result
 
 
 @transaction.atomic

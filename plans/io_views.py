@@ -167,7 +167,7 @@ def import_confirm(request, pk):
         return redirect(reverse("plans:import_preview", args=[plan.pk, token]))
     parsed = ParsedTable.from_dict(item["parsed"])
     try:
-        import_parsed(plan=plan, parsed=parsed, user=request.user)
+        import_parsed(plan=plan, parsed=parsed, user=request.user, request=request)
     except ImportRefused as error:
         messages.error(request, str(error))
         return redirect(reverse("plans:import_preview", args=[plan.pk, token]))

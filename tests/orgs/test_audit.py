@@ -192,3 +192,17 @@ def test_ipv6_addresses_are_kept(tree):
     event = record(actor=None, action="plan.copy", request=_request("2001:db8::1"))
     event.refresh_from_db()
     assert event.ip_address == "2001:db8::1"
+
+
+def test_an_import_and_a_copy_are_audited(seed):
+    from orgs.models import AuditEvent, User
+    from plans.copying import create_copy
+    from plans.importing import ParsedTable, import_parsed
+    from plans.models import Plan
+    from plans.serializing import table_to_data
+
+    editor = User.objects.get(username="le-loi-editor")
+    plan = Plan.objects.get(unit__slug="le-loi", year=2024)
+    import_parsed(plan=plan, parsed=ParsedTable(filename="ke-hoach.xlsx", kind="xlsx", sections=table_to_data(plan)), user=editor)
+    create_copy(source_plan=plan, year=2025, user=editor)
+    assert list(AuditEvent.objects.filter(action__in=["plan.import", "plan.copy"]).values_list("action", flat=True).order_by("pk")) == ["plan.import", "plan.copy"]
