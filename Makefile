@@ -56,7 +56,11 @@ test: system-deps-test venv-dev services-check
 services-check: venv
 	@$(PY) bin/check-services
 
+# The report batch part needs PostgreSQL and Redis shared with real worker processes.
+bench: export BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tthc_bench
+bench: export BENCH_REDIS_URL ?= redis://127.0.0.1:6379/11
 bench: venv-dev
+	@psql -h 127.0.0.1 -U postgres -lqt 2>/dev/null | cut -d'|' -f1 | grep -qw tthc_bench || createdb -h 127.0.0.1 -U postgres tthc_bench 2>/dev/null || true
 	$(PY) bin/bench
 
 clean:

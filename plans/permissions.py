@@ -66,5 +66,3 @@ def own_roles(user, unit):
         return set()
     return {role for role in roles_for(user, unit) if user.memberships.filter(unit=unit, role=role).exists()}
 
-
-_own_roles = own_roles  # the former private name, still imported by reports.services

@@ -1,4 +1,7 @@
+from django.conf import settings
 from django.db import models
+
+from tthc_portal.jobs import JobRecord, JobState
 
 from . import periods
 
@@ -35,17 +38,38 @@ class ReportingPeriod(models.Model):
 
 
 class Report(models.Model):
-    """A báo cáo for one plan and period (its number and date as issued)."""
+    """A báo cáo for one plan and period: its number and date as issued, the narrative staff write
+    (a first draft comes from the data: reports.drafting), the signer, and the appendix's wording."""
+
+    NARRATIVE_FIELDS = ("introduction", "results", "kpi_summary", "late_items", "shortcomings", "next_steps")
 
     plan = models.ForeignKey("plans.Plan", verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="reports")
     period = models.ForeignKey(ReportingPeriod, verbose_name="kỳ báo cáo", on_delete=models.PROTECT)
     number = models.PositiveIntegerField("số", null=True, blank=True)
     number_suffix = models.CharField("ký hiệu", max_length=40, default="BC-UBND")
     issued_on = models.DateField("ngày", null=True, blank=True)
+    place = models.CharField("địa danh", max_length=100, blank=True, help_text="Trống: lấy theo văn bản ban hành kế hoạch.")
+    summary = models.TextField("trích yếu", blank=True, help_text="Trống: “Kết quả thực hiện công tác kiểm soát thủ tục hành chính …”.")
+    # The narrative, in the order it prints. Empty fields get a draft from the data (never over an edit).
+    introduction = models.TextField("mở đầu", blank=True)
+    results = models.TextField("kết quả thực hiện", blank=True)
+    kpi_summary = models.TextField("kết quả thực hiện các chỉ tiêu", blank=True)
+    late_items = models.TextField("nội dung chậm, chưa thực hiện", blank=True)
+    shortcomings = models.TextField("tồn tại, hạn chế", blank=True)
+    next_steps = models.TextField("nhiệm vụ, giải pháp thời gian tới", blank=True)
+    recipients = models.TextField("nơi nhận", blank=True, help_text="Mỗi dòng một nơi nhận; dòng cuối “Lưu: VT, VP.”.")
+    signer_prefix = models.CharField("quyền hạn ký", max_length=10, blank=True, help_text="TM., KT., Q., TL.")
+    signer_title = models.CharField("chức vụ người ký", max_length=200, blank=True)
+    signer_name = models.CharField("họ tên người ký", max_length=150, blank=True)
     appendix_heading = models.CharField("tiêu đề phụ lục", max_length=100, blank=True)
     appendix_title = models.TextField("tên phụ lục", blank=True)
     appendix_attachment_line = models.TextField("dòng kèm theo", blank=True)
     result_column = models.CharField("tên cột kết quả", max_length=200, blank=True)
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True, null=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người cập nhật", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = "báo cáo"
@@ -54,3 +78,111 @@ class Report(models.Model):
 
     def __str__(self):
         return f"Báo cáo {self.period.label_for(self.plan.year)} – {self.plan.unit}"
+
+    @property
+    def period_label(self):
+        return self.period.label_for(self.plan.year)
+
+    @property
+    def number_text(self):
+        """"05/BC-UBND", or the blank left for the number ("      /BC-UBND") before it is issued."""
+        return f"{self.number:02d}/{self.number_suffix}" if self.number else f"      /{self.number_suffix}"
+
+
+class ReportBatch(models.Model):
+    """A reviewer's one action: the period's reports of every commune below a unit."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người yêu cầu", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    unit = models.ForeignKey("orgs.Unit", verbose_name="đơn vị", on_delete=models.CASCADE, related_name="report_batches")
+    period = models.ForeignKey(ReportingPeriod, verbose_name="kỳ báo cáo", on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField("năm")
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "lượt tạo báo cáo hàng loạt"
+        verbose_name_plural = "lượt tạo báo cáo hàng loạt"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Báo cáo {self.period.label_for(self.year)} – các xã thuộc {self.unit}"
+
+    def counts(self):
+        """{"total", "done", "failed", "active", "finished", "percent"} over the batch's documents."""
+        states = list(self.documents.values_list("state", flat=True))
+        done = states.count(JobState.DONE)
+        failed = states.count(JobState.FAILED)
+        total = len(states)
+        finished = done + failed
+        return {
+            "total": total,
+            "done": done,
+            "failed": failed,
+            "active": total - finished,
+            "finished": finished,
+            "percent": round(100 * finished / total) if total else 100,
+        }
+
+
+def report_file_path(instance, filename):
+    return f"reports/{instance.plan.unit.slug}/{instance.plan.year}/{filename}"
+
+
+class ReportDocument(JobRecord):
+    """The rendered report (PDF + .xlsx) for one plan, period and plan version: one per key."""
+
+    plan = models.ForeignKey("plans.Plan", verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="report_documents")
+    period = models.ForeignKey(ReportingPeriod, verbose_name="kỳ báo cáo", on_delete=models.PROTECT)
+    plan_version = models.PositiveIntegerField("phiên bản kế hoạch")
+    file_pdf = models.FileField("tệp PDF", upload_to=report_file_path, blank=True, max_length=255)
+    file_xlsx = models.FileField("tệp Excel", upload_to=report_file_path, blank=True, max_length=255)
+    pages = models.PositiveSmallIntegerField("số trang", null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người yêu cầu", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    batch = models.ForeignKey(
+        ReportBatch, verbose_name="lượt tạo hàng loạt", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="documents",
+    )  # fmt: skip
+    # The Celery task that holds the job while it is RUNNING: a retry or a redelivery of that same
+    # task may take it over; another copy of the message leaves it alone (reports.services._claim).
+    task_id = models.CharField("mã tác vụ", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "tệp báo cáo"
+        verbose_name_plural = "tệp báo cáo"
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "period", "plan_version"], name="reportdocument_one_per_key")
+        ]
+        indexes = [models.Index(fields=["state", "queued_at"])]
+
+    def __str__(self):
+        return f"Báo cáo {self.period.label_for(self.plan.year)} – {self.plan.unit} (phiên bản {self.plan_version})"
+
+    @property
+    def is_ready(self):
+        return self.state == JobState.DONE and bool(self.file_pdf)
+
+
+class ProgressSnapshot(models.Model):
+    """The tally of a plan at a period's cut-off, as last computed (tasks.tasks.compute_progress)."""
+
+    plan = models.ForeignKey("plans.Plan", verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="progress_snapshots")
+    period = models.ForeignKey(ReportingPeriod, verbose_name="kỳ báo cáo", on_delete=models.PROTECT)
+    plan_version = models.PositiveIntegerField("phiên bản kế hoạch")
+    total = models.PositiveIntegerField("tổng nội dung")
+    done = models.PositiveIntegerField("đã thực hiện")
+    rate = models.DecimalField("tỷ lệ hoàn thành (%)", max_digits=9, decimal_places=5)
+    by_status = models.JSONField("theo tình trạng", default=dict)
+    late = models.JSONField("nội dung chậm", default=list)
+    computed_at = models.DateTimeField("tính lúc")
+
+    class Meta:
+        verbose_name = "số liệu tiến độ"
+        verbose_name_plural = "số liệu tiến độ"
+        constraints = [models.UniqueConstraint(fields=["plan", "period"], name="progresssnapshot_one_per_plan_period")]
+
+    def __str__(self):
+        return f"{self.plan} – {self.period}: {self.done}/{self.total}"

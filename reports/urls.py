@@ -1,4 +1,20 @@
-from django.urls import path  # noqa: F401
+"""Reports (included at "bao-cao/")."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("tong-hop/", views.batch_index, name="batch_index"),
+    path("tong-hop/<int:pk>/", views.batch_detail, name="batch"),
+    path("tong-hop/<int:pk>/trang-thai/", views.batch_status, name="batch_status"),
+    path("tong-hop/<int:pk>/thu-lai/<int:document_pk>/", views.batch_retry, name="batch_retry"),
+    path("<int:plan_pk>/", views.plan_reports, name="plan"),
+    path("<int:plan_pk>/<str:period_code>/", views.report_page, name="report"),
+    path("<int:plan_pk>/<str:period_code>/soan-lai/", views.redraft, name="redraft"),
+    path("<int:plan_pk>/<str:period_code>/tao/", views.document_request, name="document_request"),
+    path("<int:plan_pk>/<str:period_code>/trang-thai/", views.document_status, name="document_status"),
+    path("<int:plan_pk>/tep/<int:document_pk>/<str:kind>/", views.document_download, name="download"),
+]

@@ -1,0 +1,213 @@
+"""Report pages (included at "bao-cao/"). Thin: plans.views._visible_plan finds the plan (404 when
+the user may not see it), reports.forms reads the input, reports.services changes state."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Max
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from indicators.charts import target_vs_actual_svg
+from indicators.selectors import kpi_rows
+from plans.models import Plan
+from plans.views import _visible_plan
+from tasks.progress import default_period
+
+from . import drafting, services
+from .documents import unit_label
+from .exporting import XLSX_CONTENT_TYPE
+from .forms import BatchForm, ReportForm
+from .models import ReportBatch, ReportDocument, ReportingPeriod
+from .progress import plan_progress
+
+
+def _forbidden(request, message):
+    return render(request, "reports/forbidden.html", {"message": message}, status=403)
+
+
+def _period(code):
+    return get_object_or_404(ReportingPeriod, code=str(code).upper())
+
+
+def _current_document(plan, period):
+    return ReportDocument.objects.filter(plan=plan, period=period, plan_version=plan.version).first()
+
+
+def _status_context(request, plan, period, report=None):
+    document = _current_document(plan, period)
+    return {
+        "plan": plan,
+        "period": period,
+        "document": document,
+        "can_write": services.can_write_report(request.user, plan),
+        "edited_since": bool(
+            document and document.is_ready and report and report.updated_at and report.updated_at > document.finished_at
+        ),
+    }
+
+
+@require_GET
+def index(request):
+    plans = Plan.objects.visible_to(request.user).select_related("unit", "unit__parent").order_by("-year", "unit__path")
+    return render(
+        request,
+        "reports/index.html",
+        {"plans": plans, "periods": ReportingPeriod.objects.all(), "batch_units": services.batch_units(request.user)},
+    )
+
+
+@require_GET
+def plan_reports(request, plan_pk):
+    """A plan's reports: the period its progress is being recorded for (tasks.progress.default_period)."""
+    plan = _visible_plan(request, plan_pk)
+    return redirect("reports:report", plan_pk=plan.pk, period_code=default_period(plan=plan).code)
+
+
+def _page_context(request, plan, period, report, form=None):
+    tally = plan_progress(plan=plan, period=period)
+    kpi = kpi_rows(plan=plan, period=period)
+    can_write = services.can_write_report(request.user, plan)
+    return {
+        **_status_context(request, plan, period, report),
+        "report": report,
+        "label": report.period_label,
+        "unit_label": unit_label(plan.unit),
+        "periods": ReportingPeriod.objects.all(),
+        "tally": tally,
+        "rate_text": drafting.rate_text(tally.rate),
+        "rate_percent": drafting.percent(tally.rate),
+        "kpi_table": [drafting.kpi_cells(row) for row in kpi],
+        "kpi_chart": mark_safe(target_vs_actual_svg(kpi, width=640)) if kpi else "",  # escaped by indicators.charts
+        "form": form or (ReportForm(instance=report) if can_write else None),
+        "cutoff": period.cutoff(plan.year),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def report_page(request, plan_pk, period_code):
+    """The report of a plan for a period: its figures, the narrative to edit, the document job."""
+    plan = _visible_plan(request, plan_pk)
+    period = _period(period_code)
+    report = services.get_report(plan=plan, period=period)
+    form = None
+    if request.method == "POST":
+        if not services.can_write_report(request.user, plan):
+            return _forbidden(request, services.denied_message(plan))
+        form = ReportForm(request.POST, instance=report)
+        if form.is_valid():
+            services.update_report(report=report, user=request.user, changes=form.cleaned_data)
+            messages.success(request, "Đã lưu báo cáo.")
+            return redirect("reports:report", plan_pk=plan.pk, period_code=period.code)
+        messages.error(request, "Chưa lưu được: hãy sửa các ô được đánh dấu.")
+    return render(request, "reports/report_page.html", _page_context(request, plan, period, report, form=form))
+
+
+@require_POST
+def redraft(request, plan_pk, period_code):
+    """"Soạn lại bản nháp": every narrative field written again from the data."""
+    plan = _visible_plan(request, plan_pk)
+    period = _period(period_code)
+    report = services.get_report(plan=plan, period=period)
+    try:
+        services.regenerate_draft(report=report, user=request.user)
+    except PermissionDenied as denied:
+        return _forbidden(request, str(denied))
+    messages.success(request, "Đã soạn lại bản nháp từ số liệu hiện có.")
+    return redirect("reports:report", plan_pk=plan.pk, period_code=period.code)
+
+
+@require_POST
+def document_request(request, plan_pk, period_code):
+    """"Tạo báo cáo" / "Tạo lại" / "Thử lại": queue the render of the plan's current version."""
+    plan = _visible_plan(request, plan_pk)
+    period = _period(period_code)
+    if not services.can_write_report(request.user, plan):
+        return _forbidden(request, services.denied_message(plan))
+    services.request_report(plan=plan, period=period, user=request.user, again=True)
+    if request.htmx:
+        return render(request, "reports/_document_status.html", _status_context(request, plan, period))
+    return redirect("reports:report", plan_pk=plan.pk, period_code=period.code)
+
+
+@require_GET
+def document_status(request, plan_pk, period_code):
+    plan = _visible_plan(request, plan_pk)
+    period = _period(period_code)
+    return render(request, "reports/_document_status.html", _status_context(request, plan, period))
+
+
+@require_GET
+def document_download(request, plan_pk, document_pk, kind):
+    plan = _visible_plan(request, plan_pk)
+    if kind not in {"pdf", "xlsx"}:
+        raise Http404("Không có loại tệp này.")
+    document = get_object_or_404(ReportDocument.objects.select_related("period"), plan=plan, pk=document_pk)
+    if not document.is_ready:
+        raise Http404("Báo cáo chưa sẵn sàng.")
+    stem = f"bao-cao-{plan.unit.slug}-{plan.year}-{document.period.code.lower()}"
+    if kind == "pdf":
+        return FileResponse(document.file_pdf.open("rb"), as_attachment=True, filename=f"{stem}.pdf", content_type="application/pdf")
+    if not document.file_xlsx:
+        raise Http404("Chưa có tệp Excel.")
+    return FileResponse(document.file_xlsx.open("rb"), as_attachment=True, filename=f"{stem}.xlsx", content_type=XLSX_CONTENT_TYPE)
+
+
+# --- the reviewer's batch ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def batch_index(request):
+    units = services.batch_units(request.user)
+    if not units.exists():
+        return _forbidden(request, "Chỉ cán bộ thẩm định của huyện/tỉnh được tạo báo cáo hàng loạt cho các xã.")
+    latest_year = Plan.objects.visible_to(request.user).aggregate(year=Max("year"))["year"]
+    form = BatchForm(request.POST or None, units=units, latest_year=latest_year)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.request_batch(
+                reviewer=request.user,
+                unit=form.cleaned_data["unit"],
+                period=form.cleaned_data["period"],
+                year=form.cleaned_data["year"],
+            )
+        except PermissionDenied as denied:
+            return _forbidden(request, str(denied))
+        return redirect("reports:batch", pk=batch.pk)
+    batches = ReportBatch.objects.filter(unit__in=units).select_related("unit", "period", "requested_by")[:10]
+    return render(request, "reports/batch_index.html", {"form": form, "batches": batches})
+
+
+def _visible_batch(request, pk):
+    batch = get_object_or_404(ReportBatch.objects.select_related("unit", "period", "requested_by"), pk=pk)
+    if not services.can_request_batch(request.user, batch.unit):
+        raise Http404("Không tìm thấy.")
+    return batch
+
+
+def _batch_context(batch):
+    documents = list(batch.documents.select_related("plan__unit", "period").order_by("plan__unit__path"))
+    return {"batch": batch, "documents": documents, "counts": batch.counts(), "label": batch.period.label_for(batch.year)}
+
+
+@require_GET
+def batch_detail(request, pk):
+    batch = _visible_batch(request, pk)
+    return render(request, "reports/batch_detail.html", _batch_context(batch))
+
+
+@require_GET
+def batch_status(request, pk):
+    batch = _visible_batch(request, pk)
+    return render(request, "reports/_batch_status.html", _batch_context(batch))
+
+
+@require_POST
+def batch_retry(request, pk, document_pk):
+    batch = _visible_batch(request, pk)
+    document = get_object_or_404(ReportDocument, pk=document_pk, batch=batch)
+    services.retry_batch_document(batch=batch, document=document, user=request.user)
+    if request.htmx:
+        return render(request, "reports/_batch_status.html", _batch_context(batch))
+    return redirect("reports:batch", pk=batch.pk)
