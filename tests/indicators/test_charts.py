@@ -3,7 +3,6 @@ import subprocess
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
-import pytest
 
 from indicators.charts import FONT, target_vs_actual_svg
 from indicators.models import Indicator, Measurement, PlanTarget
@@ -112,11 +111,9 @@ def test_the_chart_renders_in_weasyprint_with_the_embedded_serif(tmp_path):
     assert result.pages == 1 and result.refused_urls == []
     pdf = tmp_path / "chart.pdf"
     pdf.write_bytes(result.data)
-    try:
-        fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
-        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    except FileNotFoundError:
-        pytest.skip("poppler-utils is not installed")
+    # poppler-utils is installed by `make test` (bin/system-deps test)
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     families = {line.split()[0].split("+")[-1].split("-")[0] for line in fonts.splitlines()[2:]}
     assert families == {"Liberation"}
     assert "Tỷ lệ hồ sơ trực tuyến" in text
