@@ -47,7 +47,13 @@ def dashboard(request):
     if not units:
         raise PermissionDenied("Bảng điều khiển dành cho cán bộ thẩm định của huyện, tỉnh.")
     unit = _chosen_unit(request, units)
-    year = _year(request.GET.get("nam")) or timezone.localdate().year
+    this_year = timezone.localdate().year
+    planned_years = set(
+        Plan.objects.filter(unit__path__startswith=unit.path).order_by().values_list("year", flat=True).distinct()
+    )
+    # Without a chosen year: this year, or the latest year that has plans when this one has none yet.
+    default_year = this_year if this_year in planned_years or not planned_years else max(planned_years)
+    year = _year(request.GET.get("nam")) or default_year
     status = request.GET.get("trang_thai", "")
     status = status if status in STATUS_LABELS else ""
     query = request.GET.get("q", "").strip()[:100]
@@ -55,9 +61,7 @@ def dashboard(request):
     sort = request.GET.get("sap_xep", "name")
     board = district_dashboard(unit=unit, year=year, status=status or None, query=query, overdue_only=overdue_only, sort=sort)
 
-    years = set(
-        Plan.objects.filter(unit__path__startswith=unit.path).order_by().values_list("year", flat=True).distinct()
-    ) | {timezone.localdate().year, year}
+    years = planned_years | {this_year, year}
     context = {
         "board": board,
         "units": units,

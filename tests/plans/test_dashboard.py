@@ -320,3 +320,11 @@ def test_seed_reviewers(client, seed):
     assert rows[0].rows > 0
     client.force_login(User.objects.get(username="le-loi-editor"))
     assert client.get(URL).status_code == 403
+
+
+def test_without_a_chosen_year_the_dashboard_opens_on_the_latest_year_with_plans(client, seed):
+    from orgs.models import User
+
+    client.force_login(User.objects.get(username="gia-loc-reviewer"))
+    response = client.get("/ke-hoach/bang-dieu-khien/")
+    assert response.context["year"] == 2024  # the seed plans are 2024's; this year has none yet
