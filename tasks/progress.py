@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from orgs.models import Membership
 from plans.models import Plan
+from plans.permissions import own_roles
 from reports.models import ReportingPeriod
 from reports.progress import leaf_key
 
@@ -45,9 +46,7 @@ def can_record_progress(user, plan):
     whatever the plan's status."""
     if not user.is_authenticated:
         return False
-    if user.is_superuser:
-        return True
-    return user.memberships.filter(unit_id=plan.unit_id, role__in=RECORDING_ROLES).exists()
+    return user.is_superuser or bool(own_roles(user, plan.unit) & RECORDING_ROLES)
 
 
 def denied_message(plan):
