@@ -21,6 +21,10 @@ class PlanQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(unit__in=units_visible_to(user))
 
+    def latest_for(self, *, unit, year):
+        """The unit's plan of the year: its latest revision, or None."""
+        return self.filter(unit=unit, year=year).select_related("unit__parent").order_by("-revision").first()
+
 
 class Plan(models.Model):
     """A unit's plan for a year: the issuing decision, the task table and its appendices."""

@@ -3,10 +3,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from orgs.services import UnitLookupError, find_unit
 from plans.importing import ImportRefused, create_plan_from_import, import_parsed, parse_plan_file
 from plans.models import Plan
 from plans.uploads import MAX_UPLOAD_BYTES, ImportRejected, SIZE_MESSAGE
+from tthc_portal.command_args import unit_arg
 
 
 class Command(BaseCommand):
@@ -24,10 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, unit, year, dry_run, **options):
         as_json = options["json"]
-        try:
-            found = find_unit(unit)
-        except UnitLookupError as error:
-            raise CommandError(str(error)) from error
+        found = unit_arg(unit)
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"Không tìm thấy tệp {file}.")
@@ -49,7 +46,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"Đọc được {len(parsed.sections)} mục, {parsed.task_count} nội dung (chạy thử, chưa ghi gì).")
             return
 
-        plan = Plan.objects.filter(unit=found, year=year).order_by("-revision").first()
+        plan = Plan.objects.latest_for(unit=found, year=year)
         try:
             if plan is None:
                 plan = create_plan_from_import(unit=found, year=year, parsed=parsed)

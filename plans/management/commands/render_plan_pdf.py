@@ -1,10 +1,9 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from orgs.services import UnitLookupError, find_unit
 from plans.documents import build_plan_pdf
-from plans.models import Plan
+from tthc_portal.command_args import plan_arg
 
 
 class Command(BaseCommand):
@@ -16,13 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", required=True, help="Tệp PDF sẽ ghi ra.")
 
     def handle(self, *args, unit, year, output, **options):
-        try:
-            found = find_unit(unit)
-        except UnitLookupError as error:
-            raise CommandError(str(error)) from error
-        plan = Plan.objects.filter(unit=found, year=year).order_by("-revision").first()
-        if plan is None:
-            raise CommandError(f"{found} chưa có kế hoạch năm {year}.")
+        plan = plan_arg(unit, year)
         result = build_plan_pdf(plan)
         Path(output).write_bytes(result.data)
         self.stdout.write(f"Đã ghi {output}: {result.pages} trang.")

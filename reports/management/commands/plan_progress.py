@@ -1,11 +1,9 @@
 import json as jsonlib
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from orgs.services import UnitLookupError, find_unit
-from plans.models import Plan
-from reports.models import ReportingPeriod
 from reports.progress import plan_progress
+from tthc_portal.command_args import period_arg, plan_arg
 
 
 class Command(BaseCommand):
@@ -18,17 +16,8 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args, unit, year, period, json: bool, **options):
-        try:
-            found = find_unit(unit)
-        except UnitLookupError as error:
-            raise CommandError(str(error)) from error
-        reporting_period = ReportingPeriod.objects.filter(code=period.upper()).first()
-        if reporting_period is None:
-            codes = ", ".join(ReportingPeriod.objects.values_list("code", flat=True))
-            raise CommandError(f"Không có kỳ báo cáo “{period}”. Các kỳ: {codes}.")
-        plan = Plan.objects.filter(unit=found, year=year).order_by("-revision").first()
-        if plan is None:
-            raise CommandError(f"{found} chưa có kế hoạch năm {year}.")
+        reporting_period = period_arg(period)
+        plan = plan_arg(unit, year)
         result = plan_progress(plan=plan, period=reporting_period)
         if json:
             self.stdout.write(jsonlib.dumps(result.as_dict(), ensure_ascii=False))

@@ -1,11 +1,9 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from orgs.services import UnitLookupError, find_unit
-from plans.models import Plan
-from reports.models import ReportingPeriod
 from reports.services import build_report_files
+from tthc_portal.command_args import period_arg, plan_arg
 
 
 class Command(BaseCommand):
@@ -21,17 +19,8 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", required=True, help="Tệp sẽ ghi ra (.pdf hoặc .xlsx).")
 
     def handle(self, *args, unit, year, period, output, **options):
-        try:
-            found = find_unit(unit)
-        except UnitLookupError as error:
-            raise CommandError(str(error)) from error
-        reporting_period = ReportingPeriod.objects.filter(code=period.strip().upper()).first()
-        if reporting_period is None:
-            codes = ", ".join(ReportingPeriod.objects.values_list("code", flat=True))
-            raise CommandError(f"Không có kỳ báo cáo “{period}”. Các kỳ: {codes}.")
-        plan = Plan.objects.filter(unit=found, year=year).select_related("unit__parent").order_by("-revision").first()
-        if plan is None:
-            raise CommandError(f"{found} chưa có kế hoạch năm {year}.")
+        reporting_period = period_arg(period)
+        plan = plan_arg(unit, year)
         _, pdf, xlsx = build_report_files(plan=plan, period=reporting_period)
         if output.lower().endswith(".xlsx"):
             Path(output).write_bytes(xlsx)
