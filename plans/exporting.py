@@ -60,7 +60,7 @@ def escape_formula(text):
     return "'" + text if needs_escape(text) else text
 
 
-def _set_text(cell, text, *, font=None, alignment=TOP_LEFT, border=BORDER, indent=0):
+def set_text_cell(cell, text, *, font=None, alignment=TOP_LEFT, border=BORDER, indent=0):
     """Write `text` as a text cell — never a formula — with the quote prefix where it is needed."""
     text = ILLEGAL_CHARACTERS_RE.sub("", text or "")
     cell.value = text
@@ -91,7 +91,7 @@ def _title_rows(ws, heading, title, attachment_line):
     ):
         if not text:
             continue
-        _set_text(ws.cell(row=row, column=1), text, font=font, alignment=MIDDLE_CENTRE, border=None)
+        set_text_cell(ws.cell(row=row, column=1), text, font=font, alignment=MIDDLE_CENTRE, border=None)
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(COLUMNS))
         ws.row_dimensions[row].height = FIRST_ROW_WITH_TEXT_HEIGHT * _lines(text, int(total_width * 0.9)) + 4
         row += 1
@@ -100,7 +100,7 @@ def _title_rows(ws, heading, title, attachment_line):
 
 def _header_row(ws, row, labels):
     for column, key in enumerate(COLUMNS, start=1):
-        _set_text(ws.cell(row=row, column=column), labels.get(key, ""), font=Font(name=FONT_NAME, size=12, bold=True), alignment=MIDDLE_CENTRE)
+        set_text_cell(ws.cell(row=row, column=column), labels.get(key, ""), font=Font(name=FONT_NAME, size=12, bold=True), alignment=MIDDLE_CENTRE)
     ws.row_dimensions[row].height = 2 * FIRST_ROW_WITH_TEXT_HEIGHT + 4
 
 
@@ -137,24 +137,24 @@ def _new_sheet(title):
 
 def _section_row(ws, row, section):
     bold = Font(name=FONT_NAME, size=12, bold=True)
-    _set_text(ws.cell(row=row, column=1), section.number, font=bold, alignment=TOP_CENTRE)
-    _set_text(ws.cell(row=row, column=2), section.title, font=bold)
+    set_text_cell(ws.cell(row=row, column=1), section.number, font=bold, alignment=TOP_CENTRE)
+    set_text_cell(ws.cell(row=row, column=2), section.title, font=bold)
     if section.has_cells:
         for column, key in enumerate(CELLS, start=3):
-            _set_text(ws.cell(row=row, column=column), getattr(section, "deadline_text" if key == "deadline" else key))
+            set_text_cell(ws.cell(row=row, column=column), getattr(section, "deadline_text" if key == "deadline" else key))
         return
     for column in range(3, len(COLUMNS) + 1):
-        _set_text(ws.cell(row=row, column=column), "")
+        set_text_cell(ws.cell(row=row, column=column), "")
     ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=len(COLUMNS))
     width = sum(WIDTHS[key] for key in COLUMNS[1:])
     ws.row_dimensions[row].height = FIRST_ROW_WITH_TEXT_HEIGHT * _lines(section.title, int(width * 0.95)) + 3
 
 
 def _task_row(ws, row, task, depth):
-    _set_text(ws.cell(row=row, column=1), task.number, alignment=TOP_CENTRE)
-    _set_text(ws.cell(row=row, column=2), task.content, indent=depth)
+    set_text_cell(ws.cell(row=row, column=1), task.number, alignment=TOP_CENTRE)
+    set_text_cell(ws.cell(row=row, column=2), task.content, indent=depth)
     for column, key in enumerate(CELLS, start=3):
-        _set_text(ws.cell(row=row, column=column), getattr(task, "deadline_text" if key == "deadline" else key))
+        set_text_cell(ws.cell(row=row, column=column), getattr(task, "deadline_text" if key == "deadline" else key))
 
 
 def plan_workbook(plan):
@@ -199,12 +199,12 @@ def template_workbook(year=None):
     _header_row(ws, header_row, default_column_labels())
     for row in range(header_row + 1, header_row + 1 + TEMPLATE_EMPTY_ROWS):
         for column in range(1, len(COLUMNS) + 1):
-            _set_text(ws.cell(row=row, column=column), "", alignment=TOP_CENTRE if column == 1 else TOP_LEFT)
+            set_text_cell(ws.cell(row=row, column=column), "", alignment=TOP_CENTRE if column == 1 else TOP_LEFT)
     _page_setup(ws, header_row, header_row + TEMPLATE_EMPTY_ROWS)
     guide = book.create_sheet("Hướng dẫn")
     guide.column_dimensions["A"].width = 110
     for row, text in enumerate(TEMPLATE_HELP, start=1):
-        _set_text(guide.cell(row=row, column=1), text, border=None, font=Font(name=FONT_NAME, size=12, bold=row == 1))
+        set_text_cell(guide.cell(row=row, column=1), text, border=None, font=Font(name=FONT_NAME, size=12, bold=row == 1))
     return book
 
 

@@ -11,12 +11,11 @@ convention of plans.exporting's layout workbook.
 import io
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from plans.exporting import needs_escape
+from plans.exporting import set_text_cell
 from plans.models import default_column_labels
 
 from .documents import printed, report_table, tally_lines
@@ -36,16 +35,8 @@ MIDDLE_CENTRE = Alignment(wrap_text=True, vertical="center", horizontal="center"
 
 
 def _text(cell, text, *, bold=False, italic=False, size=11, alignment=TOP_LEFT, border=BORDER, indent=0):
-    text = ILLEGAL_CHARACTERS_RE.sub("", text or "")
-    cell.value = text
-    cell.data_type = "s"  # never a formula
-    cell.number_format = "@"
-    if needs_escape(text):
-        cell.quotePrefix = True
-    cell.font = Font(name=FONT_NAME, size=size, bold=bold, italic=italic)
-    cell.alignment = alignment if not indent else Alignment(wrap_text=True, vertical="top", indent=indent)
-    if border is not None:
-        cell.border = border
+    font = Font(name=FONT_NAME, size=size, bold=bold, italic=italic)
+    set_text_cell(cell, text, font=font, alignment=alignment, border=border, indent=indent)
 
 
 def _lines(text, width):
