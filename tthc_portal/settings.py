@@ -8,7 +8,6 @@ See README.md for the variables production needs.
 from datetime import timedelta
 from pathlib import Path
 
-import django
 import environ
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -34,6 +33,7 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "simple_history",
+    "template_partials",
     "orgs",
     "plans",
     "tasks",
@@ -158,23 +158,15 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # Mail: the console in development; SMTP (EMAIL_HOST …) in production.
-_email_backend = env(
+EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
     default="django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
-_smtp = {
-    "host": env("EMAIL_HOST", default="localhost"),
-    "port": env.int("EMAIL_PORT", default=25),
-    "username": env("EMAIL_HOST_USER", default=""),
-    "password": env("EMAIL_HOST_PASSWORD", default=""),
-    "use_tls": env.bool("EMAIL_USE_TLS", default=False),
-}
-if django.VERSION >= (6, 1):
-    MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _smtp if _email_backend.endswith("smtp.EmailBackend") else {}}}
-else:  # Django 5.2 LTS on Python 3.11
-    EMAIL_BACKEND = _email_backend
-    EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER = _smtp["host"], _smtp["port"], _smtp["username"]
-    EMAIL_HOST_PASSWORD, EMAIL_USE_TLS = _smtp["password"], _smtp["use_tls"]
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 # The portal's address, for links in e-mails sent outside a request.
 PORTAL_URL = env("PORTAL_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="tthc-portal@localhost")

@@ -125,8 +125,8 @@ def test_mail_leaves_only_after_the_step_commits(tree, django_capture_on_commit_
 
 
 def test_a_mail_server_that_is_down_does_not_undo_the_step(tree, settings, django_capture_on_commit_callbacks):
-    smtp = {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2}}
-    settings.MAILERS = {"default": smtp}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens there
     with django_capture_on_commit_callbacks(execute=True):
         workflow.submit_plan(plan=tree.plan, user=tree.editor)
     tree.plan.refresh_from_db()
