@@ -14,7 +14,6 @@ from django.db import transaction
 from orgs.models import Membership
 from plans.models import Plan
 from plans.permissions import can_edit_plan, ensure_plan_editable, own_roles
-from plans.services import mark_changed
 
 from .models import Indicator, Measurement, PlanTarget
 from .targets import Proposal, propose_target, target_problem
@@ -223,7 +222,7 @@ def set_target(*, plan, indicator, value, qualifier, responsible, last_year_resu
     if source_task is not None:
         defaults["source_task"] = source_task.strip()[:20]
     target, _ = PlanTarget.objects.update_or_create(plan=plan, indicator=indicator, defaults=defaults)
-    mark_changed(plan)
+    plan.mark_changed()
     return SavedTarget(target, propose_target(higher_target=higher, last_year_result=last))
 
 
@@ -233,7 +232,7 @@ def remove_target(*, plan, target, user):
         raise PermissionDenied(targets_denied_message(user, plan))
     _lock_plan(plan)
     PlanTarget.objects.filter(pk=target.pk, plan=plan).delete()
-    mark_changed(plan)
+    plan.mark_changed()
 
 
 # --- measurements ------------------------------------------------------------------------------------

@@ -3,14 +3,14 @@ appendices; tasks.admin adds sections and rows) follows the same lock as every o
 submitted, approved or issued plan is read-only here (no change, no delete, inlines included), and
 every save or delete re-checks on the plan row read with select_for_update()
 (plans.permissions.ensure_plan_editable). The status is read-only: it moves only through
-plans.workflow. Each change is kept by django-simple-history (its "Lịch sử" button)."""
+plans.workflow.services. Each change is kept by django-simple-history (its "Lịch sử" button)."""
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import (
+from plans.models import (
     Appendix,
     AppendixRow,
     Article,
@@ -23,8 +23,7 @@ from .models import (
     PlanTransition,
     Recipient,
 )
-from .permissions import ensure_plan_editable, is_locked
-from .services import mark_changed
+from plans.permissions import ensure_plan_editable, is_locked
 
 PARENTS = ("plan", "decision", "appendix", "section")  # how plan content points up to its plan
 
@@ -57,7 +56,7 @@ def _locked(obj):
 
 def bump_revision(obj):
     """A change saved here bumps the object's revision (rows, sections, the decision), so an editor
-    who loaded it before is refused instead of silently overwriting this change (plans.editing)."""
+    who loaded it before is refused instead of silently overwriting this change (plans.editing.services)."""
     if obj.pk and not isinstance(obj, Plan) and any(field.name == "revision" for field in obj._meta.fields):
         obj.revision += 1
 
@@ -65,7 +64,7 @@ def bump_revision(obj):
 def _changed(obj):
     plan = plan_of(obj)
     if plan is not None and plan.pk is not None and Plan.objects.filter(pk=plan.pk).exists():
-        mark_changed(plan)  # documents rendered before are stale
+        plan.mark_changed()  # documents rendered before are stale
 
 
 class PlanContentAdmin(SimpleHistoryAdmin):
@@ -147,7 +146,7 @@ class PlanAdmin(PlanContentAdmin):
     list_filter = ["status", "year", "unit__kind"]
     search_fields = ["unit__name", "table_title"]
     autocomplete_fields = ["unit"]
-    readonly_fields = ["status", "submitted_at", "version"]  # the status moves only through plans.workflow
+    readonly_fields = ["status", "submitted_at", "version"]  # the status moves only through plans.workflow.services
     inlines = [DecisionInline, AppendixInline]
 
 
@@ -191,7 +190,7 @@ class PlanPdfAdmin(admin.ModelAdmin):
     readonly_fields = ["error"]
 
 
-# --- workflow (read-only: every change goes through plans.workflow / plans.comments) ---------------
+# --- workflow (read-only: every change goes through plans.workflow.services / plans.workflow.comments) ---------------
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

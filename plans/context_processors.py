@@ -6,7 +6,7 @@ from django.utils.functional import SimpleLazyObject
 from orgs.audit import can_read_audit_log
 from orgs.models import Membership
 
-from .notifications import unread_count
+from plans.workflow.notifications import unread_count
 
 
 def inbox(request):

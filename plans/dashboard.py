@@ -17,7 +17,7 @@ from indicators.models import Indicator, PlanTarget
 from orgs.models import Unit
 from tasks.models import Task, TaskProgress
 
-from .models import Plan
+from plans.models import Plan
 
 COMMUNE_KINDS = (Unit.Kind.COMMUNE, Unit.Kind.WARD, Unit.Kind.TOWNSHIP)
 NO_PLAN = "none"

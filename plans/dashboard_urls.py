@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dashboard_views
+from plans import dashboard_views
 
 urlpatterns = [
     path("bang-dieu-khien/", dashboard_views.dashboard, name="dashboard"),

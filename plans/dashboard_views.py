@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET
 from orgs.audit import record_refused
 from orgs.models import Membership, Unit
 
-from .dashboard import COMMUNE_KINDS, DESCENDING_BY_DEFAULT, STATUS_LABELS, STATUS_ORDER, district_dashboard
-from .models import Plan
+from plans.dashboard import COMMUNE_KINDS, DESCENDING_BY_DEFAULT, STATUS_LABELS, STATUS_ORDER, district_dashboard
+from plans.models import Plan
 
 COLUMNS = [  # (sort key, heading)
     ("name", "Đơn vị"),

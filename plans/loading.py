@@ -11,7 +11,7 @@ from indicators.services import set_targets
 from reports.models import Report, ReportingPeriod
 from tasks.services import create_table, record_results
 
-from .models import Appendix, AppendixRow, Article, Decision, LegalBasis, Plan, Recipient
+from plans.models import Appendix, AppendixRow, Article, Decision, LegalBasis, Plan, Recipient
 
 DECISION_FIELDS = (
     "kind", "governing_body", "issuing_body", "number", "number_suffix", "place", "date_month", "doc_type",

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from orgs.scoping import units_visible_to
@@ -64,6 +65,11 @@ class Plan(models.Model):
     def __str__(self):
         return f"Kế hoạch năm {self.year} – {self.unit}"
 
+    def mark_changed(self):
+        """Every change to a plan's content bumps its version: documents rendered before are stale."""
+        Plan.objects.filter(pk=self.pk).update(version=models.F("version") + 1, updated_at=timezone.now())
+        self.refresh_from_db(fields=["version", "updated_at"])
+
 
 class PlanTransition(models.Model):
     """One step of a plan's workflow: who moved it from which state to which, when, why."""
@@ -113,7 +119,7 @@ class Decision(models.Model):
     signer_title = models.CharField("chức vụ người ký", max_length=200, default="CHỦ TỊCH")
     signer_name = models.CharField("họ tên người ký", max_length=150, blank=True)
     footnotes = models.JSONField("chú thích", default=list, blank=True)
-    # Bumped by each change to the decision's own fields through plans.editing: a form loaded at
+    # Bumped by each change to the decision's own fields through plans.editing.services: a form loaded at
     # revision n is refused when the stored one is no longer n (optimistic locking).
     revision = models.PositiveIntegerField("lần sửa", default=1, editable=False)
 

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 
 from orgs.models import Membership
 
-from .models import Plan
+from plans.models import Plan
 
 EDITABLE_STATES = {Plan.Status.DRAFT, Plan.Status.RETURNED}
 LOCKED_STATES = {Plan.Status.SUBMITTED, Plan.Status.APPROVED, Plan.Status.ISSUED}

@@ -3,7 +3,7 @@ inverse of plans.loading.load_plan. Used to copy a plan, to compare plans, and f
 
 from tasks.selectors import plan_table
 
-from .loading import DECISION_FIELDS
+from plans.loading import DECISION_FIELDS
 
 CELLS = ("lead", "partners", "product")
 

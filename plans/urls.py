@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from plans import views
 
 app_name = "plans"
 urlpatterns = [
@@ -10,10 +10,10 @@ urlpatterns = [
     path("<int:pk>/pdf/trang-thai/", views.pdf_status, name="pdf_status"),
     path("<int:pk>/pdf/<int:job_pk>/tai-ve/", views.pdf_download, name="pdf_download"),
     # Writing a plan in the browser, importing/exporting it, copying last year's (issue 3).
-    path("", include("plans.editing_urls")),
-    path("", include("plans.io_urls")),
-    path("", include("plans.copy_urls")),
-    path("", include("plans.workflow_urls")),
-    path("", include("plans.history_urls")),
+    path("", include("plans.editing.urls")),
+    path("", include("plans.files.urls")),
+    path("", include("plans.copying.urls")),
+    path("", include("plans.workflow.urls")),
+    path("", include("plans.history.urls")),
     path("", include("plans.dashboard_urls")),
 ]

@@ -6,12 +6,12 @@ from django.views.decorators.http import require_GET, require_POST
 from orgs.audit import record_refused
 from orgs.scoping import units_visible_to
 
-from . import services
-from .documents import plan_document_context
-from .models import Plan, PlanPdf
-from .copying import plan_year_warnings
-from .forms import creatable_units
-from .permissions import can_create_plan, can_edit_plan
+from plans.pdf import services
+from plans.pdf.documents import plan_document_context
+from plans.models import Plan, PlanPdf
+from plans.copying.services import plan_year_warnings
+from plans.editing.forms import creatable_units
+from plans.permissions import can_create_plan, can_edit_plan
 
 
 def _visible_plan(request, pk):

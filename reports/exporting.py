@@ -5,7 +5,7 @@ Formula safety: every cell is written as a text cell (openpyxl's data type "s", 
 and text a spreadsheet would take for a formula once edited (starting with = + - @, a tab or a
 carriage return) also carries Excel's quote prefix — the apostrophe Excel itself stores when a user
 types '=…: shown as written ("- Đã thực hiện"), still text when the cell is edited. This is the
-convention of plans.exporting's layout workbook.
+convention of plans.files.exporting's layout workbook.
 """
 
 import io
@@ -15,7 +15,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from plans.exporting import set_text_cell
+from plans.files.exporting import set_text_cell
 from plans.models import default_column_labels
 
 from .documents import printed, report_table, tally_lines

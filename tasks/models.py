@@ -35,7 +35,7 @@ class RowCells(models.Model):
     # What the deadline text means, parsed with the plan's year (tasks.deadlines).
     deadline_kind = models.CharField("loại thời hạn", max_length=10, choices=DEADLINE_KIND_CHOICES, default="unknown")
     due_dates = models.JSONField("các ngày đến hạn", default=list, blank=True)
-    # Bumped by each change to the row's content (plans.editing, the admin): a form loaded at
+    # Bumped by each change to the row's content (plans.editing.services, the admin): a form loaded at
     # revision n is refused when the stored one is no longer n (optimistic locking). Moves do not bump it.
     revision = models.PositiveIntegerField("lần sửa", default=1, editable=False)
 

@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from indicators.models import Measurement, PlanTarget
 from orgs.models import AuditEvent, Membership, Unit
 from orgs.scoping import units_visible_to
-from plans import workflow
+from plans.workflow import services as workflow
 from plans.models import Notification, Plan, PlanComment, PlanPdf
 from tasks.models import ProgressEvidence, Section, Task, TaskProgress
 

@@ -209,7 +209,7 @@ LOGGING = {
     },
 }
 
-# django-import-export strips a leading "=" from exported cells; plans.exporting escapes + - @ tab CR too.
+# django-import-export strips a leading "=" from exported cells; plans.files.exporting escapes + - @ tab CR too.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 # openpyxl must parse XML through defusedxml (checked at start-up in orgs.apps).

@@ -2,14 +2,14 @@
 
     {% plan_diff plan %}     the changes since the last submission, row by row (nothing when the
                              plan has no earlier submission to compare with)
-    {% diff_parts parts "ins" %}   a text cut by plans.history.word_diff, the changed words marked
+    {% diff_parts parts "ins" %}   a text cut by plans.history.diff.word_diff, the changed words marked
 """
 
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from ..history import changes_since_last_submission
+from plans.history.diff import changes_since_last_submission
 
 register = template.Library()
 

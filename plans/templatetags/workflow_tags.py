@@ -12,7 +12,7 @@ read once per page whatever the number of rows.
 
 from django import template
 
-from ..workflow_views import actions_context, history_context, row_context
+from plans.workflow.views import actions_context, history_context, row_context
 
 register = template.Library()
 

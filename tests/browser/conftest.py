@@ -79,6 +79,9 @@ def context(browser, live_server):
         viewport={"width": 1366, "height": 900},
     )
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=DEFAULT_TIMEOUT_MS)  # assertions wait as long as actions (a busy CI machine)
     yield context
     context.close()
 

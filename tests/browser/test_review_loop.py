@@ -81,6 +81,7 @@ def test_editor_and_district_reviewer_run_the_whole_loop(page, live_server, seed
     editor_row = page.locator(f"#task-{row.pk}")
     editor_row.locator("button[data-edit]").click()
     page.locator(f"#t{row.pk}-content").fill(FIXED)
+    expect(page.locator(f"#t{row.pk}-content")).to_have_value(FIXED)
     editor_row.locator("button[data-save]").click()
     expect(page.locator(f"#task-{row.pk}[data-row]")).to_contain_text(FIXED)
 

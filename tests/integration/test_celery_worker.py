@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 from pypdf import PdfReader
 
 from plans.models import Decision, Plan, PlanPdf
-from plans.services import request_plan_pdf
+from plans.pdf.services import request_plan_pdf
 from tthc_portal.celery import app as celery_app
 from tthc_portal.jobs import JobState
 

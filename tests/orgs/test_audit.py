@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from orgs.audit import client_ip, record, record_refused
 from orgs.models import AuditEvent, Membership, Unit
-from plans import workflow
+from plans.workflow import services as workflow
 from tests.factories import DecisionFactory, PlanFactory, SectionFactory, TaskFactory, UnitFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -196,8 +196,8 @@ def test_ipv6_addresses_are_kept(tree):
 
 def test_an_import_and_a_copy_are_audited(seed):
     from orgs.models import AuditEvent, User
-    from plans.copying import create_copy
-    from plans.importing import ParsedTable, import_parsed
+    from plans.copying.services import create_copy
+    from plans.files.importing import ParsedTable, import_parsed
     from plans.models import Plan
     from plans.serializing import table_to_data
 

@@ -11,8 +11,9 @@ from django.urls import reverse
 from indicators import services as kpis
 from indicators.models import Indicator, PlanTarget
 from orgs.models import User
-from plans import editing, workflow
-from plans.importing import ImportRefused, replace_table
+from plans.editing import services as editing
+from plans.workflow import services as workflow
+from plans.files.importing import ImportRefused, replace_table
 from plans.models import Decision, LegalBasis, Plan
 from plans.permissions import ensure_plan_editable
 from plans.serializing import table_to_data

@@ -106,12 +106,12 @@ def test_retrying_a_failed_render_renders_again(client, le_loi_plan, django_capt
 
 
 def test_a_render_that_raises_is_recorded_as_failed(client, le_loi_plan, monkeypatch, django_capture_on_commit_callbacks):
-    import plans.services
+    import plans.pdf.services
 
     def broken(plan):
         raise RuntimeError("hỏng")
 
-    monkeypatch.setattr(plans.services, "build_plan_pdf", broken)
+    monkeypatch.setattr(plans.pdf.services, "build_plan_pdf", broken)
     _login(client, "le-loi-editor")
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("plans:pdf_request", args=[le_loi_plan.pk]))
@@ -144,10 +144,10 @@ def test_a_job_lost_with_its_worker_can_be_requested_again(client, le_loi_plan, 
 
 
 def test_a_plan_changed_before_its_render_starts_is_not_rendered_as_the_new_version(le_loi_plan):
-    from plans.services import mark_changed, render_plan_pdf_now
+    from plans.pdf.services import render_plan_pdf_now
 
     old_version = le_loi_plan.version
-    mark_changed(le_loi_plan)
+    le_loi_plan.mark_changed()
     job = render_plan_pdf_now(plan_id=le_loi_plan.pk, version=old_version)
     assert job.state == JobState.FAILED and "đã thay đổi" in job.error
     assert not PlanPdf.objects.filter(plan=le_loi_plan, plan_version=le_loi_plan.version).exists()

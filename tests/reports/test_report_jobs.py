@@ -13,7 +13,6 @@ from django.utils import timezone
 import reports.services
 from orgs.models import Unit
 from plans.models import Plan, PlanPdf
-from plans.services import mark_changed
 from reports.models import ProgressSnapshot, ReportDocument, ReportingPeriod
 from reports.services import recover_lost_jobs, render_report_now, request_batch, request_report
 from tasks.models import TaskProgress
@@ -80,7 +79,7 @@ def test_rendering_again_replaces_the_files_of_the_same_record(thanh_thuy, nine_
 
 def test_a_new_plan_version_gets_its_own_document(thanh_thuy, nine_months, django_capture_on_commit_callbacks):
     first = _request(thanh_thuy, nine_months, django_capture_on_commit_callbacks)
-    mark_changed(thanh_thuy)
+    thanh_thuy.mark_changed()
 
     second = _request(thanh_thuy, nine_months, django_capture_on_commit_callbacks)
 

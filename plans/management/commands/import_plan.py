@@ -3,9 +3,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from plans.importing import ImportRefused, create_plan_from_import, import_parsed, parse_plan_file
+from plans.files.importing import ImportRefused, create_plan_from_import, import_parsed, parse_plan_file
 from plans.models import Plan
-from plans.uploads import MAX_UPLOAD_BYTES, ImportRejected, SIZE_MESSAGE
+from plans.files.uploads import MAX_UPLOAD_BYTES, ImportRejected, SIZE_MESSAGE
 from tthc_portal.command_args import unit_arg
 
 

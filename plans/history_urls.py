@@ -1,9 +1,0 @@
-"""A plan's change history (included by plans.urls, namespace "plans")."""
-
-from django.urls import path
-
-from . import history_views as views
-
-urlpatterns = [
-    path("<int:pk>/lich-su/", views.plan_history, name="history"),
-]

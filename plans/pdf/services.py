@@ -1,0 +1,65 @@
+"""The plan's PDF as a background job: ask for it, and render it (the Celery task calls this)."""
+
+import logging
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from tthc_portal.jobs import JobState
+
+from plans.pdf.documents import build_plan_pdf
+from plans.models import Decision, Plan, PlanPdf
+
+logger = logging.getLogger(__name__)
+
+
+def request_plan_pdf(*, plan, user=None):
+    """Ask for the PDF of the plan's current version: reuse a finished or running job, otherwise
+    (new, failed before, or lost with its worker) queue a render. Returns the PlanPdf record."""
+    from plans.tasks import render_plan_pdf  # the Celery task is a thin shell over render_plan_pdf_now
+
+    with transaction.atomic():
+        job, created = PlanPdf.objects.select_for_update().get_or_create(
+            plan=plan, plan_version=plan.version, defaults={"requested_by": user}
+        )
+        if not created and (job.is_active or job.is_ready):
+            return job
+        if not created:
+            job.mark_queued()
+        transaction.on_commit(lambda: job.send(render_plan_pdf, plan.pk, plan.version))
+    job.refresh_from_db()
+    return job
+
+
+def render_plan_pdf_now(*, plan_id, version=None):
+    """Render and store the PDF of a plan's version (the current one by default). Idempotent: a
+    version already rendered is not rendered again, and there is one record per (plan, version)."""
+    plan = Plan.objects.select_related("unit").get(pk=plan_id)
+    job, _ = PlanPdf.objects.get_or_create(plan=plan, plan_version=version or plan.version)
+    if job.is_ready:
+        return job
+    if job.plan_version != plan.version:
+        job.mark_failed("Kế hoạch đã thay đổi sau khi yêu cầu bản PDF này: hãy yêu cầu lại.")
+        return job
+    job.mark_running()
+    if not Decision.objects.filter(plan=plan).exists():
+        job.mark_failed("Kế hoạch chưa có văn bản ban hành (quyết định) nên chưa tạo được PDF.")
+        return job
+    try:
+        pdf = build_plan_pdf(plan)
+    except SoftTimeLimitExceeded:
+        job.mark_failed("Quá thời gian cho phép khi tạo PDF. Hãy thử lại; nếu vẫn lỗi, báo quản trị hệ thống.")
+        return job
+    except Exception:  # logged with its traceback; the user gets a retry button
+        logger.exception("Plan PDF render failed for plan %s", plan_id)
+        job.mark_failed("Không tạo được PDF do lỗi hệ thống. Hãy thử lại; nếu vẫn lỗi, báo quản trị hệ thống.")
+        return job
+    if job.file:
+        job.file.delete(save=False)
+    job.file.save(f"ke-hoach-{plan.unit.slug}-{plan.year}-v{plan.version}.pdf", ContentFile(pdf.data), save=False)
+    job.pages = pdf.pages
+    job.state, job.error, job.finished_at = JobState.DONE, "", timezone.now()
+    job.save(update_fields=["file", "pages", "state", "error", "finished_at"])
+    return job

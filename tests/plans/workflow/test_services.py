@@ -1,0 +1,430 @@
+"""The plan workflow's rules: who may take which step from which state, four eyes, decision numbers
+per unit and year, the lock after issue and new revisions."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from orgs.models import Membership, Unit
+from plans.workflow import rules
+from plans.workflow import services as workflow
+from plans.models import Decision, Plan, PlanTransition
+from plans.permissions import can_edit_plan
+from tasks.models import Task
+from tests.factories import DecisionFactory, PlanFactory, SectionFactory, TaskFactory, UnitFactory, UserFactory, member
+
+pytestmark = pytest.mark.django_db
+
+Role = Membership.Role
+Status = Plan.Status
+
+
+@dataclass
+class Tree:
+    province: Unit
+    district: Unit
+    commune: Unit
+    plan: Plan
+    editor: object
+    signer: object
+    commune_reviewer: object
+    district_reviewer: object
+    province_reviewer: object
+    other_editor: object
+    other_reviewer: object
+
+
+def make_plan(unit, *, year=2024, rows=1, status=Status.DRAFT, revision=1):
+    plan = PlanFactory(unit=unit, year=year, status=status, revision=revision)
+    DecisionFactory(plan=plan)
+    section = SectionFactory(plan=plan)
+    for _ in range(rows):
+        TaskFactory(section=section)
+    return plan
+
+
+def build_tree():
+    """tỉnh → huyện → xã, one user per role, a draft plan with one row; a neighbouring district
+    and commune with their own editor and reviewer."""
+    province = UnitFactory(kind=Unit.Kind.PROVINCE, name="Thử Nghiệm")
+    district = UnitFactory(kind=Unit.Kind.DISTRICT, name="Thử", parent=province)
+    commune = UnitFactory(kind=Unit.Kind.COMMUNE, name="An Thử", parent=district)
+    other_district = UnitFactory(kind=Unit.Kind.DISTRICT, parent=province)
+    other_commune = UnitFactory(kind=Unit.Kind.COMMUNE, parent=other_district)
+    return Tree(
+        province=province,
+        district=district,
+        commune=commune,
+        plan=make_plan(commune),
+        editor=member(commune, Role.EDITOR, email="editor@xa.example", full_name="Công chức Xã"),
+        signer=member(commune, Role.SIGNER, email="signer@xa.example"),
+        commune_reviewer=member(commune, Role.REVIEWER, email="reviewer@xa.example"),
+        district_reviewer=member(district, Role.REVIEWER, email="reviewer@huyen.example", full_name="Thẩm định Huyện"),
+        province_reviewer=member(province, Role.REVIEWER, email="reviewer@tinh.example"),
+        other_editor=member(other_commune, Role.EDITOR),
+        other_reviewer=member(other_district, Role.REVIEWER),
+    )
+
+
+@pytest.fixture
+def tree(db):
+    return build_tree()
+
+
+def submitted(tree):
+    return workflow.submit_plan(plan=tree.plan, user=tree.editor)
+
+
+def approved(tree):
+    submitted(tree)
+    return workflow.approve_plan(plan=tree.plan, user=tree.district_reviewer)
+
+
+def issued(tree, **kwargs):
+    approved(tree)
+    kwargs.setdefault("issued_on", date(2024, 1, 23))
+    return workflow.issue_plan(plan=tree.plan, user=tree.signer, **kwargs)
+
+
+# --- submit ---------------------------------------------------------------------------------------
+
+
+def test_the_editor_submits_a_draft_and_the_step_is_recorded(tree):
+    before = timezone.now()
+    workflow.submit_plan(plan=tree.plan, user=tree.editor)
+
+    tree.plan.refresh_from_db()
+    assert tree.plan.status == Status.SUBMITTED
+    assert tree.plan.submitted_at >= before
+    step = PlanTransition.objects.get(plan=tree.plan)
+    assert (step.from_status, step.to_status, step.user, step.plan_version) == ("draft", "submitted", tree.editor, tree.plan.version)
+
+
+def test_the_callers_plan_object_gets_the_new_state(tree):
+    plan = workflow.submit_plan(plan=tree.plan, user=tree.editor)
+    assert plan is tree.plan and plan.status == Status.SUBMITTED
+
+
+def test_a_plan_without_rows_is_not_submitted(tree):
+    Task.objects.filter(section__plan=tree.plan).delete()
+    with pytest.raises(ValidationError, match="chưa có nội dung công việc"):
+        workflow.submit_plan(plan=tree.plan, user=tree.editor)
+    assert Plan.objects.get(pk=tree.plan.pk).status == Status.DRAFT
+
+
+@pytest.mark.parametrize("who", ["signer", "commune_reviewer", "district_reviewer", "other_editor"])
+def test_only_the_communes_editor_submits(tree, who):
+    with pytest.raises(PermissionDenied, match="công chức soạn thảo"):
+        workflow.submit_plan(plan=tree.plan, user=getattr(tree, who))
+
+
+def test_a_submitted_plan_is_not_submitted_again(tree):
+    submitted(tree)
+    with pytest.raises(ValidationError, match="Đã gửi thẩm định"):
+        workflow.submit_plan(plan=tree.plan, user=tree.editor)
+
+
+def test_a_superuser_takes_no_workflow_step(tree):
+    boss = UserFactory(is_superuser=True, is_staff=True)
+    assert rules.allowed_actions(boss, tree.plan) == set()
+    with pytest.raises(PermissionDenied):
+        workflow.submit_plan(plan=tree.plan, user=boss)
+
+
+def test_a_submitted_plan_is_no_longer_editable(tree):
+    assert can_edit_plan(tree.editor, tree.plan)
+    submitted(tree)
+    assert not can_edit_plan(tree.editor, tree.plan)
+
+
+# --- return ---------------------------------------------------------------------------------------
+
+
+def test_the_district_reviewer_returns_with_a_comment_and_the_editor_resubmits(tree):
+    submitted(tree)
+    workflow.return_plan(plan=tree.plan, user=tree.district_reviewer, comment="Bổ sung thời hạn dòng 1.")
+    assert tree.plan.status == Status.RETURNED
+    assert can_edit_plan(tree.editor, tree.plan)
+
+    workflow.submit_plan(plan=tree.plan, user=tree.editor)
+
+    steps = list(PlanTransition.objects.filter(plan=tree.plan).values_list("from_status", "to_status", "comment"))
+    assert steps == [
+        ("draft", "submitted", ""),
+        ("submitted", "returned", "Bổ sung thời hạn dòng 1."),
+        ("returned", "submitted", ""),
+    ]
+
+
+@pytest.mark.parametrize("comment", ["", "   "])
+def test_a_return_needs_a_comment(tree, comment):
+    submitted(tree)
+    with pytest.raises(ValidationError, match="lý do trả lại"):
+        workflow.return_plan(plan=tree.plan, user=tree.district_reviewer, comment=comment)
+    assert Plan.objects.get(pk=tree.plan.pk).status == Status.SUBMITTED
+
+
+@pytest.mark.parametrize("who", ["commune_reviewer", "editor", "signer", "other_reviewer"])
+def test_only_a_reviewer_above_returns(tree, who):
+    submitted(tree)
+    with pytest.raises(PermissionDenied, match="cấp trên"):
+        workflow.return_plan(plan=tree.plan, user=getattr(tree, who), comment="Sửa.")
+
+
+def test_a_draft_is_not_returned(tree):
+    with pytest.raises(ValidationError, match="Dự thảo"):
+        workflow.return_plan(plan=tree.plan, user=tree.district_reviewer, comment="Sửa.")
+
+
+# --- approve and four eyes ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["district_reviewer", "province_reviewer"])
+def test_a_reviewer_of_any_unit_above_approves(tree, who):
+    submitted(tree)
+    workflow.approve_plan(plan=tree.plan, user=getattr(tree, who), comment="Đạt yêu cầu.")
+    assert tree.plan.status == Status.APPROVED
+    assert tree.plan.transitions.last().comment == "Đạt yêu cầu."
+    assert not can_edit_plan(tree.editor, tree.plan)
+
+
+def test_the_communes_own_reviewer_does_not_approve(tree):
+    submitted(tree)
+    with pytest.raises(PermissionDenied):
+        workflow.approve_plan(plan=tree.plan, user=tree.commune_reviewer)
+
+
+def test_four_eyes_a_reviewer_above_who_is_also_a_member_of_the_commune_does_not_approve(tree):
+    Membership.objects.create(user=tree.district_reviewer, unit=tree.commune, role=Role.SIGNER)
+    submitted(tree)
+    assert "approve" not in rules.allowed_actions(tree.district_reviewer, tree.plan)
+    with pytest.raises(PermissionDenied, match="hai người"):
+        workflow.approve_plan(plan=tree.plan, user=tree.district_reviewer)
+    # …but may still return it.
+    workflow.return_plan(plan=tree.plan, user=tree.district_reviewer, comment="Sửa.")
+
+
+def test_four_eyes_the_user_who_submitted_does_not_approve(tree):
+    submitted(tree)
+    # The editor has since moved to the district's review office.
+    Membership.objects.filter(user=tree.editor).delete()
+    Membership.objects.create(user=tree.editor, unit=tree.district, role=Role.REVIEWER)
+    with pytest.raises(PermissionDenied, match="người gửi"):
+        workflow.approve_plan(plan=tree.plan, user=tree.editor)
+    workflow.approve_plan(plan=tree.plan, user=tree.district_reviewer)
+
+
+def test_a_returned_plan_is_not_approved_until_resubmitted(tree):
+    submitted(tree)
+    workflow.return_plan(plan=tree.plan, user=tree.district_reviewer, comment="Sửa.")
+    with pytest.raises(ValidationError):
+        workflow.approve_plan(plan=tree.plan, user=tree.district_reviewer)
+
+
+# --- issue and decision numbers -------------------------------------------------------------------
+
+
+def test_the_signer_issues_an_approved_plan_which_is_then_locked(tree):
+    version = approved(tree).version
+    workflow.issue_plan(plan=tree.plan, user=tree.signer, issued_on=date(2024, 1, 23))
+
+    decision = Decision.objects.get(plan=tree.plan)
+    assert (decision.number, decision.issued_on, decision.number_text) == (1, date(2024, 1, 23), "01/QĐ-UBND")
+    tree.plan.refresh_from_db()
+    assert tree.plan.status == Status.ISSUED
+    assert tree.plan.version == version + 1  # the document changed: earlier PDFs are stale
+    assert tree.plan.transitions.last().comment == "Số 01/QĐ-UBND, ngày 23/01/2024"
+    assert not can_edit_plan(tree.editor, tree.plan)
+    assert rules.allowed_actions(tree.editor, tree.plan) == {"new_revision"}
+
+
+def test_numbers_run_from_01_each_calendar_year_per_issuing_unit(tree):
+    issued(tree, issued_on=date(2024, 1, 23))
+    unit = tree.commune
+    second = make_plan(unit, year=2025, status=Status.APPROVED)
+    next_year = make_plan(unit, year=2026, status=Status.APPROVED)
+    elsewhere = make_plan(tree.district, status=Status.APPROVED)
+    district_signer = member(tree.district, Role.SIGNER)
+
+    workflow.issue_plan(plan=second, user=tree.signer, issued_on=date(2024, 12, 30))
+    workflow.issue_plan(plan=next_year, user=tree.signer, issued_on=date(2025, 1, 2))
+    workflow.issue_plan(plan=elsewhere, user=district_signer, issued_on=date(2024, 3, 1))
+
+    assert Decision.objects.get(plan=second).number == 2
+    assert Decision.objects.get(plan=next_year).number == 1
+    assert Decision.objects.get(plan=elsewhere).number == 1
+    assert workflow.next_decision_number(unit=unit, year=2024) == 3
+
+
+def test_a_number_already_used_that_year_is_refused_with_the_next_free_one(tree):
+    issued(tree, number=5, issued_on=date(2024, 1, 23))
+    other = make_plan(tree.commune, year=2025, status=Status.APPROVED)
+
+    with pytest.raises(ValidationError) as refused:
+        workflow.issue_plan(plan=other, user=tree.signer, number=5, issued_on=date(2024, 11, 2))
+
+    message = refused.value.messages[0]
+    assert "Số 05/QĐ-UBND năm 2024" in message and "đã dùng cho Kế hoạch năm 2024" in message
+    assert "Số tiếp theo còn trống: 06" in message
+    assert Plan.objects.get(pk=other.pk).status == Status.APPROVED
+    assert Decision.objects.get(plan=other).number is None
+    # The same number in another year is free.
+    workflow.issue_plan(plan=other, user=tree.signer, number=5, issued_on=date(2025, 1, 5))
+
+
+def test_drafts_with_a_number_from_an_imported_document_do_not_take_numbers(tree):
+    draft = make_plan(tree.commune, year=2025)
+    Decision.objects.filter(plan=draft).update(number=1, issued_on=date(2024, 2, 1))
+    issued(tree, issued_on=date(2024, 1, 23))
+    assert Decision.objects.get(plan=tree.plan).number == 1
+
+
+@pytest.mark.parametrize("who", ["editor", "district_reviewer", "commune_reviewer"])
+def test_only_the_communes_signer_issues(tree, who):
+    approved(tree)
+    with pytest.raises(PermissionDenied, match="người ký"):
+        workflow.issue_plan(plan=tree.plan, user=getattr(tree, who), issued_on=date(2024, 1, 23))
+
+
+def test_a_plan_not_yet_approved_is_not_issued(tree):
+    submitted(tree)
+    with pytest.raises(ValidationError, match="ban hành"):
+        workflow.issue_plan(plan=tree.plan, user=tree.signer, issued_on=date(2024, 1, 23))
+
+
+def test_an_issue_date_in_the_future_is_refused(tree):
+    approved(tree)
+    with pytest.raises(ValidationError, match="sau ngày hôm nay"):
+        workflow.issue_plan(plan=tree.plan, user=tree.signer, issued_on=timezone.localdate() + timedelta(days=1))
+
+
+def test_a_plan_without_a_decision_is_not_issued(tree):
+    approved(tree)
+    Decision.objects.filter(plan=tree.plan).delete()
+    with pytest.raises(ValidationError, match="chưa có văn bản ban hành"):
+        workflow.issue_plan(plan=tree.plan, user=tree.signer, issued_on=date(2024, 1, 23))
+
+
+# --- reopen ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["commune_reviewer", "district_reviewer", "province_reviewer"])
+def test_a_reviewer_of_the_same_or_a_higher_unit_reopens_an_approved_plan(tree, who):
+    approved(tree)
+    workflow.reopen_plan(plan=tree.plan, user=getattr(tree, who), reason="Sai căn cứ pháp lý.")
+    assert tree.plan.status == Status.RETURNED
+    step = tree.plan.transitions.last()
+    assert (step.from_status, step.to_status, step.comment) == ("approved", "returned", "Sai căn cứ pháp lý.")
+    assert can_edit_plan(tree.editor, tree.plan)
+
+
+def test_a_reopen_needs_a_reason(tree):
+    approved(tree)
+    with pytest.raises(ValidationError, match="lý do mở lại"):
+        workflow.reopen_plan(plan=tree.plan, user=tree.district_reviewer, reason=" ")
+
+
+@pytest.mark.parametrize("who", ["editor", "signer", "other_reviewer"])
+def test_only_reviewers_reopen(tree, who):
+    approved(tree)
+    with pytest.raises(PermissionDenied):
+        workflow.reopen_plan(plan=tree.plan, user=getattr(tree, who), reason="Sửa.")
+
+
+def test_an_issued_plan_is_not_reopened(tree):
+    issued(tree)
+    with pytest.raises(ValidationError, match="Đã ban hành"):
+        workflow.reopen_plan(plan=tree.plan, user=tree.district_reviewer, reason="Sửa.")
+
+
+# --- new revision ---------------------------------------------------------------------------------
+
+
+def test_a_change_after_issue_is_a_new_revision_with_its_own_decision(tree):
+    issued(tree)
+    rows = list(Task.objects.filter(section__plan=tree.plan).values_list("number", "content", "deadline_text"))
+
+    revision = workflow.new_revision(plan=tree.plan, user=tree.editor)
+
+    assert (revision.unit, revision.year, revision.revision, revision.status) == (tree.commune, 2024, 2, Status.DRAFT)
+    assert list(Task.objects.filter(section__plan=revision).values_list("number", "content", "deadline_text")) == rows
+    decision = Decision.objects.get(plan=revision)
+    assert (decision.number, decision.issued_on) == (None, None)
+    tree.plan.refresh_from_db()
+    assert (tree.plan.revision, tree.plan.status) == (1, Status.ISSUED)
+    assert Decision.objects.get(plan=tree.plan).number == 1
+    assert can_edit_plan(tree.editor, revision)
+
+
+def test_a_second_revision_from_the_same_issued_plan_is_refused(tree):
+    issued(tree)
+    workflow.new_revision(plan=tree.plan, user=tree.editor)
+    with pytest.raises(ValidationError, match="đã có lần ban hành 2"):
+        workflow.new_revision(plan=tree.plan, user=tree.editor)
+
+
+def test_revisions_go_on_from_the_latest(tree):
+    issued(tree)
+    second = workflow.new_revision(plan=tree.plan, user=tree.editor)
+    workflow.submit_plan(plan=second, user=tree.editor)
+    workflow.approve_plan(plan=second, user=tree.district_reviewer)
+    workflow.issue_plan(plan=second, user=tree.signer, issued_on=date(2024, 6, 1))
+    assert Decision.objects.get(plan=second).number == 2  # the unit's next number of 2024
+
+    third = workflow.new_revision(plan=second, user=tree.editor)
+    assert third.revision == 3
+    assert sorted(Plan.objects.filter(unit=tree.commune, year=2024).values_list("revision", flat=True)) == [1, 2, 3]
+
+
+def test_only_an_issued_plan_gets_a_new_revision_and_only_from_the_editor(tree):
+    with pytest.raises(ValidationError, match="đã ban hành"):
+        workflow.new_revision(plan=tree.plan, user=tree.editor)
+    issued(tree)
+    with pytest.raises(PermissionDenied):
+        workflow.new_revision(plan=tree.plan, user=tree.signer)
+
+
+# --- allowed actions (what the page offers) -------------------------------------------------------
+
+ALLOWED = {
+    # state: {who: actions}
+    Status.DRAFT: {"editor": {"submit"}, "signer": set(), "commune_reviewer": set(), "district_reviewer": set()},
+    Status.SUBMITTED: {
+        "editor": set(),
+        "signer": set(),
+        "commune_reviewer": set(),
+        "district_reviewer": {"return", "approve"},
+        "province_reviewer": {"return", "approve"},
+        "other_reviewer": set(),
+    },
+    Status.RETURNED: {"editor": {"submit"}, "district_reviewer": set()},
+    Status.APPROVED: {
+        "editor": set(),
+        "signer": {"issue"},
+        "commune_reviewer": {"reopen"},
+        "district_reviewer": {"reopen"},
+        "other_reviewer": set(),
+    },
+    Status.ISSUED: {"editor": {"new_revision"}, "signer": set(), "district_reviewer": set()},
+}
+
+
+@pytest.mark.parametrize(
+    "state,who,expected",
+    [(state, who, actions) for state, by_role in ALLOWED.items() for who, actions in by_role.items()],
+)
+def test_allowed_actions(tree, state, who, expected):
+    Plan.objects.filter(pk=tree.plan.pk).update(status=state)
+    tree.plan.refresh_from_db()
+    assert rules.allowed_actions(getattr(tree, who), tree.plan) == expected
+
+
+def test_a_refused_step_leaves_no_trace(tree):
+    with pytest.raises(PermissionDenied):
+        workflow.approve_plan(plan=tree.plan, user=tree.editor)
+    with pytest.raises(ValidationError):
+        workflow.approve_plan(plan=tree.plan, user=tree.district_reviewer)  # a draft: refused for its state
+    assert not PlanTransition.objects.exists()
