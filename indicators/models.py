@@ -60,7 +60,7 @@ class Measurement(models.Model):
 
     plan = models.ForeignKey("plans.Plan", verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="measurements")
     indicator = models.ForeignKey(Indicator, verbose_name="chỉ tiêu", on_delete=models.PROTECT)
-    period = models.ForeignKey("reports.ReportingPeriod", verbose_name="kỳ báo cáo", on_delete=models.PROTECT)
+    period = models.ForeignKey("periods.ReportingPeriod", verbose_name="kỳ báo cáo", on_delete=models.PROTECT)
     numerator = models.PositiveIntegerField("tử số")
     denominator = models.PositiveIntegerField("mẫu số")
     note = models.CharField("ghi chú", max_length=500, blank=True)

@@ -11,14 +11,13 @@ from typing import NamedTuple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from orgs.models import Membership
 from plans.models import Plan
-from plans.permissions import can_edit_plan, ensure_plan_editable, own_roles
+from orgs.scoping import manages_unit
+from plans.permissions import can_edit_plan, ensure_plan_editable
 
 from .models import Indicator, Measurement, PlanTarget
 from .targets import Proposal, propose_target, target_problem
 
-WRITER_ROLES = {Membership.Role.EDITOR, Membership.Role.ADMIN}
 MAX_COUNT = 2_147_483_647  # PositiveIntegerField's limit on every database Django supports
 # Whole numbers as people type them: "412", "1.234" or "1 234" (Vietnamese thousands groups).
 _INTEGER = re.compile(r"^\d+$|^\d{1,3}(?:[. ]\d{3})+$")
@@ -67,6 +66,20 @@ def set_targets(*, plan, targets):
     )
 
 
+def targets_to_data(plan):
+    """The plan's targets in the shape set_targets reads (fixtures/README.md)."""
+    return [
+        {
+            "indicator": t.indicator.code,
+            "value": float(t.value),
+            "qualifier": t.qualifier,
+            "source_task": t.source_task,
+            "responsible": t.responsible,
+        }
+        for t in plan.targets.select_related("indicator")
+    ]
+
+
 def _lock_plan(plan):
     """Targets are plan content: inside the transaction, read the plan row with select_for_update()
     and refuse a submitted, approved or issued plan (plans.permissions.ensure_plan_editable), so a
@@ -86,9 +99,7 @@ def _optional_decimal(value):
 def can_record_measurements(user, plan):
     """The commune's editor or unit administrator (roles on the plan's own unit) enters the figures,
     whatever the plan's state: they are counted all year round, after the plan is issued too."""
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or bool(own_roles(user, plan.unit) & WRITER_ROLES)
+    return manages_unit(user, plan.unit)
 
 
 def can_edit_targets(user, plan):

@@ -5,7 +5,6 @@ fragment they replace (template partials of indicators/plan_kpis.html); a refuse
 with the row again, the user's text kept and the message next to the field. Without JavaScript the
 same forms post normally and the page comes back."""
 
-from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,8 +16,8 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
-from plans.views import _visible_plan
-from reports.models import ReportingPeriod
+from plans.access import plan_view
+from periods.models import ReportingPeriod
 
 from . import services
 from .charts import target_vs_actual_svg
@@ -36,24 +35,9 @@ def _replace(response, selector):
     return reswap(retarget(response, selector), "outerHTML")
 
 
-def _forbidden(request, message):
-    template = "indicators/_forbidden.html" if request.htmx else "indicators/forbidden.html"
-    return render(request, template, {"message": message}, status=403)
-
-
-def kpi_view(view):
-    """Look the plan up among those the user may see (404 otherwise); a write the services refuse
-    answers with a Vietnamese 403 page (or fragment for htmx)."""
-
-    @wraps(view)
-    def wrapper(request, plan_pk, **kwargs):
-        plan = _visible_plan(request, plan_pk)
-        try:
-            return view(request, plan, **kwargs)
-        except PermissionDenied as denied:
-            return _forbidden(request, str(denied))
-
-    return wrapper
+# Look the plan up among those the user may see (404 otherwise); a write the services refuse answers
+# with a Vietnamese 403 page, or its fragment for htmx (plans.access).
+kpi_view = plan_view
 
 
 # --- reading -----------------------------------------------------------------------------------------

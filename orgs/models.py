@@ -54,7 +54,7 @@ class Unit(models.Model):
 
     @property
     def is_commune_level(self):
-        return self.kind in {self.Kind.COMMUNE, self.Kind.WARD, self.Kind.TOWNSHIP}
+        return self.kind in COMMUNE_LEVEL_KINDS
 
     def ancestors(self):
         ids = [int(part) for part in self.path.strip("/").split("/")[:-1] if part]
@@ -63,6 +63,10 @@ class Unit(models.Model):
     def descendants(self, include_self=False):
         qs = Unit.objects.filter(path__startswith=self.path)
         return qs if include_self else qs.exclude(pk=self.pk)
+
+
+# xã, phường, thị trấn: the level that writes the plans everything else reviews and sums.
+COMMUNE_LEVEL_KINDS = (Unit.Kind.COMMUNE, Unit.Kind.WARD, Unit.Kind.TOWNSHIP)
 
 
 class User(AbstractUser):

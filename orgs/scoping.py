@@ -37,3 +37,22 @@ def roles_for(user, unit):
         elif membership.role in WIDE_ROLES and unit.path.startswith(membership.unit.path):
             roles.add(membership.role)
     return roles
+
+
+def own_roles(user, unit):
+    """The roles a user holds on the unit itself, none inherited from above (a reviewer of the district
+    does not write a commune's plan). An inactive account holds none."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    return set(user.memberships.filter(unit=unit).values_list("role", flat=True))
+
+
+MANAGING_ROLES = {Membership.Role.EDITOR, Membership.Role.ADMIN}
+
+
+def manages_unit(user, unit):
+    """The editor or the administrator of the unit itself, or a superuser: who writes the unit's plans,
+    records their progress and KPI figures and writes their reports."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or bool(own_roles(user, unit) & MANAGING_ROLES)

@@ -2,10 +2,9 @@
 
 import unicodedata
 
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from .models import Membership, Unit, User
+from .models import Unit
 
 
 class UnitLookupError(Exception):
@@ -62,23 +61,3 @@ def load_units(rows):
         if not progressed:
             raise ValueError(f"Đơn vị cấp trên không tồn tại: {[row['parent'] for row in pending]}")
     return by_slug
-
-
-@transaction.atomic
-def ensure_demo_users(*, password, units):
-    """One demo user per role per unit ("<unit slug>-<role>"), created once with the given password."""
-    users = []
-    password_hash = make_password(password)  # hashed once: the same demo password for every account
-    for unit in units:
-        for role, label in Membership.Role.choices:
-            user, _ = User.objects.get_or_create(
-                username=f"{unit.slug}-{role}",
-                defaults={
-                    "full_name": f"{label} – {unit}",
-                    "is_staff": role == Membership.Role.ADMIN,
-                    "password": password_hash,
-                },
-            )
-            Membership.objects.get_or_create(user=user, unit=unit, role=role)
-            users.append(user)
-    return users

@@ -1,5 +1,6 @@
-"""Builds a whole plan (decision, table, appendices, targets, reported results) from the nested
-data shape of fixtures/plans/*.json (described in fixtures/README.md)."""
+"""Builds a whole plan (decision, table, appendices, and the parts other apps keep: the KPI targets)
+from the nested data shape of fixtures/plans/*.json (described in fixtures/README.md). A seed plan's
+reported results are the demo loader's (demo.seed)."""
 
 from datetime import date
 
@@ -7,10 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from indicators.services import set_targets
-from reports.models import Report, ReportingPeriod
-from tasks.services import create_table, record_results
+from tasks.services import create_table
 
+from plans.parts import load_parts
 from plans.models import Appendix, AppendixRow, Article, Decision, LegalBasis, Plan, Recipient
 
 DECISION_FIELDS = (
@@ -60,7 +60,7 @@ def load_plan(data, *, unit, status=Plan.Status.DRAFT, revision=1):
         ],
         Recipient, default_date=now,
     )  # fmt: skip
-    rows = create_table(plan=plan, sections=table["sections"])
+    create_table(plan=plan, sections=table["sections"])
     for order, appendix_data in enumerate(data.get("appendices", []), 1):
         appendix = Appendix.objects.create(
             plan=plan,
@@ -84,20 +84,5 @@ def load_plan(data, *, unit, status=Plan.Status.DRAFT, revision=1):
             for row_order, row in enumerate(appendix_data["rows"], 1)
         ]
         bulk_create_with_history(appendix_rows, AppendixRow, default_date=now)
-    set_targets(plan=plan, targets=data.get("targets", []))
-    report = data.get("report")
-    if report:
-        period = ReportingPeriod.objects.get(code=report["period"])
-        Report.objects.create(
-            plan=plan,
-            period=period,
-            number=report.get("number"),
-            issued_on=date.fromisoformat(report["date"]) if report.get("date") else None,
-            appendix_heading=report.get("heading", ""),
-            appendix_title=report.get("title", ""),
-            appendix_attachment_line=report.get("attachment_line", ""),
-            result_column=report.get("result_column", ""),
-        )
-        results = [(task, row["result"]) for task, row in rows.values() if row.get("result")]
-        record_results(period=period, results=results)
+    load_parts(plan, data)  # the KPI targets (plans.parts)
     return plan

@@ -238,6 +238,8 @@ def plan_pdf_path(instance, filename):
 class PlanPdf(JobRecord):
     """The rendered decision + plan + appendix for one version of a plan (one per version)."""
 
+    job_name = "plan_pdf"
+
     plan = models.ForeignKey(Plan, verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="pdfs")
     plan_version = models.PositiveIntegerField("phiên bản")
     file = models.FileField("tệp PDF", upload_to=plan_pdf_path, blank=True)
@@ -257,6 +259,11 @@ class PlanPdf(JobRecord):
     @property
     def is_ready(self):
         return self.state == JobState.DONE and bool(self.file)
+
+    def queue(self):
+        from plans.tasks import render_plan_pdf  # the Celery task is a thin shell over plans.pdf.services
+
+        self.send(render_plan_pdf, self.plan_id, self.plan_version)
 
 
 class PlanComment(models.Model):

@@ -7,7 +7,7 @@ transaction, so an edit racing a submit or an approval cannot slip through."""
 
 from django.core.exceptions import PermissionDenied
 
-from orgs.models import Membership
+from orgs.scoping import manages_unit
 
 from plans.models import Plan
 
@@ -48,20 +48,9 @@ def is_locked(plan):
 def can_edit_plan(user, plan):
     """The commune's editor (or its unit administrator) edits a plan while it is a draft or was
     returned; nobody edits a submitted, approved or issued plan."""
-    if plan.status not in EDITABLE_STATES:
-        return False
-    if user.is_superuser:
-        return True
-    return bool(own_roles(user, plan.unit) & {Membership.Role.EDITOR, Membership.Role.ADMIN})
+    return plan.status in EDITABLE_STATES and manages_unit(user, plan.unit)
 
 
 def can_create_plan(user, unit):
-    return user.is_superuser or bool(own_roles(user, unit) & {Membership.Role.EDITOR, Membership.Role.ADMIN})
-
-
-def own_roles(user, unit):
-    """Roles held on the unit itself (a reviewer above does not edit a commune's plan)."""
-    if not user.is_authenticated:
-        return set()
-    return set(user.memberships.filter(unit=unit).values_list("role", flat=True))
+    return manages_unit(user, unit)
 

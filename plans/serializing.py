@@ -4,6 +4,7 @@ inverse of plans.loading.load_plan. Used to copy a plan, to compare plans, and f
 from tasks.selectors import plan_table
 
 from plans.loading import DECISION_FIELDS
+from plans.parts import dump_parts
 
 CELLS = ("lead", "partners", "product")
 
@@ -70,15 +71,6 @@ def plan_to_data(plan):
             }
             for appendix in plan.appendices.all()
         ],
-        "targets": [
-            {
-                "indicator": t.indicator.code,
-                "value": float(t.value),
-                "qualifier": t.qualifier,
-                "source_task": t.source_task,
-                "responsible": t.responsible,
-            }
-            for t in plan.targets.select_related("indicator")
-        ],
+        **dump_parts(plan),  # the KPI targets (plans.parts)
         "report": None,
     }

@@ -9,11 +9,9 @@ urlpatterns = [
     path("<int:pk>/pdf/", views.pdf_request, name="pdf_request"),
     path("<int:pk>/pdf/trang-thai/", views.pdf_status, name="pdf_status"),
     path("<int:pk>/pdf/<int:job_pk>/tai-ve/", views.pdf_download, name="pdf_download"),
-    # Writing a plan in the browser, importing/exporting it, copying last year's (issue 3).
     path("", include("plans.editing.urls")),
     path("", include("plans.files.urls")),
     path("", include("plans.copying.urls")),
     path("", include("plans.workflow.urls")),
     path("", include("plans.history.urls")),
-    path("", include("plans.dashboard_urls")),
 ]

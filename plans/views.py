@@ -3,26 +3,15 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from orgs.audit import record_refused
 from orgs.scoping import units_visible_to
 
+from plans.access import plan_view
 from plans.pdf import services
 from plans.pdf.documents import plan_document_context
-from plans.models import Plan, PlanPdf
+from plans.models import PlanPdf
 from plans.copying.services import plan_year_warnings
-from plans.editing.forms import creatable_units
+from plans.selectors import creatable_units, listed_plans
 from plans.permissions import can_create_plan, can_edit_plan
-
-
-def _visible_plan(request, pk):
-    """404 for a plan the user may not see, so its existence does not leak (the refusal is audited)."""
-    try:
-        return Plan.objects.visible_to(request.user).select_related("unit", "decision").get(pk=pk)
-    except Plan.DoesNotExist:
-        hidden = Plan.objects.filter(pk=pk).select_related("unit").first()
-        if hidden is not None:
-            record_refused(request, hidden)
-        raise Http404("Không tìm thấy kế hoạch.") from None
 
 
 def _current_pdf(plan):
@@ -31,15 +20,15 @@ def _current_pdf(plan):
 
 @require_GET
 def plan_list(request):
-    plans = Plan.objects.visible_to(request.user).select_related("unit", "unit__parent").order_by("-year", "unit__path")
+    plans = listed_plans(request.user)
     units = units_visible_to(request.user).select_related("parent")
     context = {"plans": plans, "units": units, "can_create": creatable_units(request.user).exists()}
     return render(request, "plans/plan_list.html", context)
 
 
 @require_GET
-def plan_detail(request, pk):
-    plan = _visible_plan(request, pk)
+@plan_view
+def plan_detail(request, plan):
     context = plan_document_context(plan)
     context["pdf"] = _current_pdf(plan)
     context["can_edit"] = can_edit_plan(request.user, plan)
@@ -49,25 +38,25 @@ def plan_detail(request, pk):
 
 
 @require_POST
-def pdf_request(request, pk):
-    plan = _visible_plan(request, pk)
+@plan_view
+def pdf_request(request, plan):
     job = services.request_plan_pdf(plan=plan, user=request.user)
     if request.htmx:
         return render(request, "plans/_pdf_status.html", {"plan": plan, "pdf": job})
-    if job.state == "failed":
+    if job.is_failed:
         messages.error(request, job.error)
     return redirect("plans:detail", pk=plan.pk)
 
 
 @require_GET
-def pdf_status(request, pk):
-    plan = _visible_plan(request, pk)
+@plan_view
+def pdf_status(request, plan):
     return render(request, "plans/_pdf_status.html", {"plan": plan, "pdf": _current_pdf(plan)})
 
 
 @require_GET
-def pdf_download(request, pk, job_pk):
-    plan = _visible_plan(request, pk)
+@plan_view
+def pdf_download(request, plan, job_pk):
     job = get_object_or_404(PlanPdf, plan=plan, pk=job_pk)
     if not job.is_ready:
         raise Http404("Bản PDF chưa sẵn sàng.")

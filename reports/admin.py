@@ -1,11 +1,6 @@
 from django.contrib import admin
 
-from .models import ProgressSnapshot, Report, ReportBatch, ReportDocument, ReportingPeriod
-
-
-@admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "start_day", "start_month", "end_day", "end_month"]
+from .models import ProgressSnapshot, Report, ReportBatch, ReportDocument
 
 
 @admin.register(Report)

@@ -18,8 +18,10 @@ from tasks.selectors import plan_table
 from tthc_portal.printing import render_pdf
 
 from . import drafting
-from .models import ReportingPeriod
-from .progress import leaf_key, plan_progress
+from periods.models import ReportingPeriod
+from tasks.selectors import leaf_key
+
+from .progress import plan_progress
 from .tally import NOT_STARTED
 
 STATUS_LABELS = dict(TaskProgress.Status.choices)

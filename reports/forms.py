@@ -6,7 +6,9 @@ from datetime import date
 from django import forms
 from django.core.validators import MaxLengthValidator
 
-from .models import Report, ReportingPeriod
+from .models import Report
+
+from periods.models import ReportingPeriod
 
 MAX_FIELD_CHARS = 20_000
 

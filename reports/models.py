@@ -3,38 +3,7 @@ from django.db import models
 
 from tthc_portal.jobs import JobRecord, JobState
 
-from . import periods
-
-
-class ReportingPeriod(models.Model):
-    """A reporting period with its data cut-off, kept as data (seeded from reports.periods.PERIODS)."""
-
-    code = models.CharField("mã", max_length=4, unique=True)
-    name = models.CharField("tên kỳ", max_length=50)
-    order = models.PositiveSmallIntegerField("thứ tự")
-    start_month = models.PositiveSmallIntegerField("tháng bắt đầu")
-    start_day = models.PositiveSmallIntegerField("ngày bắt đầu")
-    start_in_previous_year = models.BooleanField("bắt đầu từ năm trước", default=False)
-    end_month = models.PositiveSmallIntegerField("tháng chốt số liệu")
-    end_day = models.PositiveSmallIntegerField("ngày chốt số liệu")
-    label = models.CharField("cách ghi trong báo cáo", max_length=60)
-
-    class Meta:
-        verbose_name = "kỳ báo cáo"
-        verbose_name_plural = "kỳ báo cáo"
-        ordering = ["order"]
-
-    def __str__(self):
-        return self.name
-
-    def bounds(self, year):
-        return periods.bounds(self, year)
-
-    def cutoff(self, year):
-        return self.bounds(year)[1]
-
-    def label_for(self, year):
-        return self.label.format(year=year)
+from periods.models import ReportingPeriod
 
 
 class Report(models.Model):
@@ -132,6 +101,8 @@ def report_file_path(instance, filename):
 class ReportDocument(JobRecord):
     """The rendered report (PDF + .xlsx) for one plan, period and plan version: one per key."""
 
+    job_name = "report"
+
     plan = models.ForeignKey("plans.Plan", verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="report_documents")
     period = models.ForeignKey(ReportingPeriod, verbose_name="kỳ báo cáo", on_delete=models.PROTECT)
     plan_version = models.PositiveIntegerField("phiên bản kế hoạch")
@@ -165,9 +136,20 @@ class ReportDocument(JobRecord):
     def is_ready(self):
         return self.state == JobState.DONE and bool(self.file_pdf)
 
+    def mark_queued(self):
+        """Queued again: no task holds it any more (the next one to run claims it)."""
+        self.task_id = ""
+        self.save(update_fields=["task_id"])
+        super().mark_queued()
+
+    def queue(self):
+        from reports.tasks import render_report  # the Celery task is a thin shell over reports.services
+
+        self.send(render_report, self.plan_id, self.period.code, self.plan_version)
+
 
 class ProgressSnapshot(models.Model):
-    """The tally of a plan at a period's cut-off, as last computed (tasks.tasks.compute_progress)."""
+    """The tally of a plan at a period's cut-off, as last computed (reports.tasks.compute_progress)."""
 
     plan = models.ForeignKey("plans.Plan", verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="progress_snapshots")
     period = models.ForeignKey(ReportingPeriod, verbose_name="kỳ báo cáo", on_delete=models.PROTECT)

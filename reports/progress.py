@@ -3,17 +3,9 @@
 from datetime import date
 
 from tasks.models import TaskProgress
-from tasks.selectors import plan_table
+from tasks.selectors import leaf_key, plan_table
 
 from .tally import Leaf, tally
-
-
-def leaf_key(section, task, parents):
-    """"II.5", "III.1.2", or "II.1 (3)" for the third bullet under II.1."""
-    path = [section.number] + [p.number.rstrip(".") for p in parents if p.number != "-"]
-    if task.number == "-":
-        return f"{'.'.join(path)} ({task.order})"
-    return ".".join(path + [task.number.rstrip(".")])
 
 
 def _leaves_with_keys(section):

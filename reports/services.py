@@ -9,33 +9,22 @@ Jobs (ReportDocument, a tthc_portal.jobs.JobRecord):
   under this same Celery task (a retry after a database error, or the message redelivered after its
   worker died), or running for longer than any job may run (lost). Another copy of the message
   leaves a running record alone, and a finished record is kept as it is.
-- `recover_lost_jobs` finds plan PDFs and reports that were queued long ago or are running but lost
-  (their worker died and the message has not come back yet), marks them queued again and re-sends
-  them: `python manage.py recover_jobs`, or the periodic task `reports.tasks.recover_lost_jobs`.
-
-Test-only hook: when the environment variable TTHC_TEST_RENDER_DELAY is set (seconds), a render
-sleeps that long after claiming its record and before storing its files, so an integration test can
-kill the worker in the middle of a render. Unset (always, outside that test) it does nothing.
+- A job lost with its worker is found and sent again by tthc_portal.jobs.recover_lost_jobs
+  (ReportDocument.queue).
 """
 
 import logging
-import os
-import time
-from datetime import timedelta
 from decimal import Decimal
 
 from celery.exceptions import SoftTimeLimitExceeded
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from orgs.models import Membership, Unit
-from orgs.scoping import roles_for
-from plans.models import Plan, PlanPdf
-from plans.permissions import own_roles
+from orgs.models import COMMUNE_LEVEL_KINDS, Membership, Unit
+from orgs.scoping import manages_unit, roles_for
+from plans.models import Plan
 from tthc_portal.jobs import JobState
 
 from indicators.selectors import kpi_rows
@@ -43,14 +32,12 @@ from indicators.selectors import kpi_rows
 from . import drafting
 from .documents import build_report_pdf, report_facts, report_table
 from .exporting import report_xlsx
-from .models import ProgressSnapshot, Report, ReportBatch, ReportDocument, ReportingPeriod
+from .models import ProgressSnapshot, Report, ReportBatch, ReportDocument
+from periods.models import ReportingPeriod
 from .progress import plan_progress
 
 logger = logging.getLogger(__name__)
 
-RENDER_DELAY_ENV = "TTHC_TEST_RENDER_DELAY"
-QUEUED_GRACE = timedelta(minutes=15)  # a job queued longer than this is sent again by recover_lost_jobs
-WRITE_ROLES = {Membership.Role.EDITOR, Membership.Role.ADMIN}
 DEFAULT_SIGNER = ("TM.", "ỦY BAN NHÂN DÂN\nCHỦ TỊCH")
 
 
@@ -59,7 +46,7 @@ DEFAULT_SIGNER = ("TM.", "ỦY BAN NHÂN DÂN\nCHỦ TỊCH")
 
 def can_write_report(user, plan):
     """The editor or administrator of the plan's own unit writes its report and asks for its files."""
-    return user.is_authenticated and (user.is_superuser or bool(own_roles(user, plan.unit) & WRITE_ROLES))
+    return manages_unit(user, plan.unit)
 
 
 def can_request_batch(user, unit):
@@ -159,7 +146,7 @@ def denied_message(plan):
     return f"Chỉ công chức soạn thảo hoặc quản trị của {plan.unit} được soạn và tạo báo cáo này."
 
 
-# --- progress snapshot (tasks.tasks.compute_progress) --------------------------------------------------
+# --- progress snapshot (reports.tasks.compute_progress) --------------------------------------------------
 
 
 def compute_progress_now(*, plan, period):
@@ -201,8 +188,6 @@ def request_report(*, plan, period, user=None, batch=None, again=False):
     """Ask for the report files of the plan's current version: reuse a running job, and a finished
     one unless `again` (staff changed the text or the figures and want it rendered anew); otherwise
     queue a render. Returns the ReportDocument."""
-    from .tasks import render_report  # the Celery task is a thin shell over render_report_now
-
     with transaction.atomic():
         job, created = ReportDocument.objects.select_for_update().get_or_create(
             plan=plan, period=period, plan_version=plan.version, defaults={"requested_by": user, "batch": batch}
@@ -216,10 +201,9 @@ def request_report(*, plan, period, user=None, batch=None, again=False):
             return job
         if not created:
             job.requested_by = user or job.requested_by
-            job.task_id = ""
-            job.save(update_fields=["requested_by", "task_id"])
+            job.save(update_fields=["requested_by"])
             job.mark_queued()
-        transaction.on_commit(lambda: job.send(render_report, plan.pk, period.code, plan.version))
+        transaction.on_commit(job.queue)
     job.refresh_from_db()
     return job
 
@@ -242,12 +226,6 @@ def _claim(job_pk, task_id):
         return job, job
 
 
-def _test_delay():
-    delay = os.environ.get(RENDER_DELAY_ENV)
-    if delay:
-        time.sleep(float(delay))
-
-
 def render_report_now(*, plan_id, period_code, version=None, task_id=None):
     """Render and store the report (PDF + .xlsx) of a plan's version (the current one by default)
     for a period. Idempotent: one record per key; a finished record is kept; see _claim."""
@@ -262,7 +240,6 @@ def render_report_now(*, plan_id, period_code, version=None, task_id=None):
         return job
     try:
         _, pdf, xlsx = build_report_files(plan=plan, period=period)
-        _test_delay()
     except (OperationalError, InterfaceError):
         raise  # the database was briefly unreachable: the task retries and takes its own RUNNING job back
     except SoftTimeLimitExceeded:
@@ -291,7 +268,7 @@ def render_report_now(*, plan_id, period_code, version=None, task_id=None):
 
 def batch_plans(*, unit, year):
     """The latest plan of `year` of every commune-level unit below `unit`, in the tree's order."""
-    communes = unit.descendants().filter(kind__in=[Unit.Kind.COMMUNE, Unit.Kind.WARD, Unit.Kind.TOWNSHIP])
+    communes = unit.descendants().filter(kind__in=COMMUNE_LEVEL_KINDS)
     plans = {}
     for plan in Plan.objects.filter(unit__in=communes, year=year).select_related("unit").order_by("unit__path", "revision"):
         plans[plan.unit_id] = plan  # the last revision wins
@@ -320,43 +297,3 @@ def retry_batch_document(*, batch, document, user):
         raise PermissionDenied(f"Chỉ cán bộ thẩm định của {batch.unit} được tạo lại báo cáo này.")
     plan = Plan.objects.select_related("unit").get(pk=document.plan_id)
     return request_report(plan=plan, period=document.period, user=user, batch=batch, again=True)
-
-
-# --- lost jobs -------------------------------------------------------------------------------------------
-
-
-def recover_lost_jobs(*, queued_for=QUEUED_GRACE, running_for=None, now=None):
-    """Send again the plan PDF and report jobs whose message was lost: queued for longer than
-    `queued_for`, or running for longer than `running_for` (default: the hard time limit + 60 s,
-    JobRecord.is_lost — the worker died). Their state in PostgreSQL is the truth; a copy of a message
-    that is still in Redis does no harm (render_report_now / render_plan_pdf_now keep a finished job).
-    Returns {"plan_pdf": n, "report": n}."""
-    from plans.tasks import render_plan_pdf
-
-    from .tasks import render_report
-
-    now = now or timezone.now()
-    if running_for is None:
-        running_for = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
-    stale = Q(state=JobState.QUEUED, queued_at__lt=now - queued_for) | Q(state=JobState.RUNNING, started_at__lt=now - running_for)
-    senders = {
-        "plan_pdf": (PlanPdf, lambda job: (render_plan_pdf, job.plan_id, job.plan_version)),
-        "report": (ReportDocument, lambda job: (render_report, job.plan_id, job.period.code, job.plan_version)),
-    }
-    recovered = {}
-    for name, (model, message) in senders.items():
-        recovered[name] = 0
-        for pk in model.objects.filter(stale).values_list("pk", flat=True):
-            with transaction.atomic():
-                job = model.objects.select_for_update().filter(stale, pk=pk).first()
-                if job is None:  # picked up meanwhile
-                    continue
-                if name == "report":
-                    job.task_id = ""
-                    job.save(update_fields=["task_id"])
-                job.mark_queued()
-                task, *args = message(job)
-                transaction.on_commit(lambda job=job, task=task, args=args: job.send(task, *args))
-            logger.warning("Re-queued lost %s job %s", name, pk)
-            recovered[name] += 1
-    return recovered

@@ -1,22 +1,26 @@
 """Report jobs: thin shells over reports.services (which the commands and tests call too)."""
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
+
+from periods.models import ReportingPeriod
+from plans.models import Plan
+from tthc_portal.jobs import RETRY_POLICY
 
 from . import services
 
-DATABASE_ERRORS = (OperationalError, InterfaceError)  # the database was briefly unreachable
 
-
-@shared_task(bind=True, autoretry_for=DATABASE_ERRORS, retry_backoff=5, retry_backoff_max=300, retry_jitter=True, max_retries=5)
+@shared_task(bind=True, **RETRY_POLICY)
 def render_report(self, plan_id, period, version=None):
     """The report (PDF + .xlsx) of a plan for a period code ("9M"); idempotent, see services."""
     job = services.render_report_now(plan_id=plan_id, period_code=period, version=version, task_id=self.request.id)
     return job.state
 
 
-@shared_task(autoretry_for=DATABASE_ERRORS, retry_backoff=5, retry_backoff_max=300, retry_jitter=True, max_retries=5)
-def recover_lost_jobs():
-    """Periodic (Celery beat, e.g. every 5 minutes): re-send plan PDF and report jobs whose message
-    was lost, from their state in the database."""
-    return services.recover_lost_jobs()
+@shared_task(**RETRY_POLICY)
+def compute_progress(plan_id, period):
+    """Store the plan's tally at the cut-off of `period` (a code: "9M") as its ProgressSnapshot;
+    running it again replaces the snapshot (one per plan and period). Returns [done, total]."""
+    snapshot, _ = services.compute_progress_now(
+        plan=Plan.objects.get(pk=plan_id), period=ReportingPeriod.objects.get(code=str(period).upper())
+    )
+    return [snapshot.done, snapshot.total]

@@ -1,4 +1,4 @@
-"""Report pages (included at "bao-cao/"). Thin: plans.views._visible_plan finds the plan (404 when
+"""Report pages (included at "bao-cao/"). Thin: plans.access.plan_view finds the plan (404 when
 the user may not see it), reports.forms reads the input, reports.services changes state."""
 
 from django.contrib import messages
@@ -12,23 +12,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from indicators.charts import target_vs_actual_svg
 from indicators.selectors import kpi_rows
 from plans.models import Plan
-from plans.views import _visible_plan
+from plans.access import forbidden, plan_view
+from plans.selectors import listed_plans
 from tasks.progress import default_period
 
 from . import drafting, services
 from .documents import unit_label
 from .exporting import XLSX_CONTENT_TYPE
 from .forms import BatchForm, ReportForm
-from .models import ReportBatch, ReportDocument, ReportingPeriod
+from .models import ReportBatch, ReportDocument
+from periods.access import period_or_404
+from periods.models import ReportingPeriod
 from .progress import plan_progress
 
 
-def _forbidden(request, message):
-    return render(request, "reports/forbidden.html", {"message": message}, status=403)
-
-
-def _period(code):
-    return get_object_or_404(ReportingPeriod, code=str(code).upper())
 
 
 def _current_document(plan, period):
@@ -50,7 +47,7 @@ def _status_context(request, plan, period, report=None):
 
 @require_GET
 def index(request):
-    plans = Plan.objects.visible_to(request.user).select_related("unit", "unit__parent").order_by("-year", "unit__path")
+    plans = listed_plans(request.user)
     return render(
         request,
         "reports/index.html",
@@ -59,9 +56,9 @@ def index(request):
 
 
 @require_GET
-def plan_reports(request, plan_pk):
+@plan_view
+def plan_reports(request, plan):
     """A plan's reports: the period its progress is being recorded for (tasks.progress.default_period)."""
-    plan = _visible_plan(request, plan_pk)
     return redirect("reports:report", plan_pk=plan.pk, period_code=default_period(plan=plan).code)
 
 
@@ -86,15 +83,15 @@ def _page_context(request, plan, period, report, form=None):
 
 
 @require_http_methods(["GET", "POST"])
-def report_page(request, plan_pk, period_code):
+@plan_view
+def report_page(request, plan, period_code):
     """The report of a plan for a period: its figures, the narrative to edit, the document job."""
-    plan = _visible_plan(request, plan_pk)
-    period = _period(period_code)
+    period = period_or_404(period_code)
     report = services.get_report(plan=plan, period=period)
     form = None
     if request.method == "POST":
         if not services.can_write_report(request.user, plan):
-            return _forbidden(request, services.denied_message(plan))
+            raise PermissionDenied(services.denied_message(plan))
         form = ReportForm(request.POST, instance=report)
         if form.is_valid():
             services.update_report(report=report, user=request.user, changes=form.cleaned_data)
@@ -105,26 +102,23 @@ def report_page(request, plan_pk, period_code):
 
 
 @require_POST
-def redraft(request, plan_pk, period_code):
+@plan_view
+def redraft(request, plan, period_code):
     """"Soạn lại bản nháp": every narrative field written again from the data."""
-    plan = _visible_plan(request, plan_pk)
-    period = _period(period_code)
+    period = period_or_404(period_code)
     report = services.get_report(plan=plan, period=period)
-    try:
-        services.regenerate_draft(report=report, user=request.user)
-    except PermissionDenied as denied:
-        return _forbidden(request, str(denied))
+    services.regenerate_draft(report=report, user=request.user)  # a refusal is plan_view's 403
     messages.success(request, "Đã soạn lại bản nháp từ số liệu hiện có.")
     return redirect("reports:report", plan_pk=plan.pk, period_code=period.code)
 
 
 @require_POST
-def document_request(request, plan_pk, period_code):
+@plan_view
+def document_request(request, plan, period_code):
     """"Tạo báo cáo" / "Tạo lại" / "Thử lại": queue the render of the plan's current version."""
-    plan = _visible_plan(request, plan_pk)
-    period = _period(period_code)
+    period = period_or_404(period_code)
     if not services.can_write_report(request.user, plan):
-        return _forbidden(request, services.denied_message(plan))
+        raise PermissionDenied(services.denied_message(plan))
     services.request_report(plan=plan, period=period, user=request.user, again=True)
     if request.htmx:
         return render(request, "reports/_document_status.html", _status_context(request, plan, period))
@@ -132,15 +126,15 @@ def document_request(request, plan_pk, period_code):
 
 
 @require_GET
-def document_status(request, plan_pk, period_code):
-    plan = _visible_plan(request, plan_pk)
-    period = _period(period_code)
+@plan_view
+def document_status(request, plan, period_code):
+    period = period_or_404(period_code)
     return render(request, "reports/_document_status.html", _status_context(request, plan, period))
 
 
 @require_GET
-def document_download(request, plan_pk, document_pk, kind):
-    plan = _visible_plan(request, plan_pk)
+@plan_view
+def document_download(request, plan, document_pk, kind):
     if kind not in {"pdf", "xlsx"}:
         raise Http404("Không có loại tệp này.")
     document = get_object_or_404(ReportDocument.objects.select_related("period"), plan=plan, pk=document_pk)
@@ -161,7 +155,7 @@ def document_download(request, plan_pk, document_pk, kind):
 def batch_index(request):
     units = services.batch_units(request.user)
     if not units.exists():
-        return _forbidden(request, "Chỉ cán bộ thẩm định của huyện/tỉnh được tạo báo cáo hàng loạt cho các xã.")
+        return forbidden(request, "Chỉ cán bộ thẩm định của huyện/tỉnh được tạo báo cáo hàng loạt cho các xã.")
     latest_year = Plan.objects.visible_to(request.user).aggregate(year=Max("year"))["year"]
     form = BatchForm(request.POST or None, units=units, latest_year=latest_year)
     if request.method == "POST" and form.is_valid():
@@ -173,7 +167,7 @@ def batch_index(request):
                 year=form.cleaned_data["year"],
             )
         except PermissionDenied as denied:
-            return _forbidden(request, str(denied))
+            return forbidden(request, str(denied))
         return redirect("reports:batch", pk=batch.pk)
     batches = ReportBatch.objects.filter(unit__in=units).select_related("unit", "period", "requested_by")[:10]
     return render(request, "reports/batch_index.html", {"form": form, "batches": batches})

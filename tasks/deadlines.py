@@ -389,7 +389,7 @@ _PATTERNS: list[tuple[str, Handler]] = [
     # quarters and months, alone or in lists: "Quý I và Quý III", "Tháng 3, 6, 9, 12/2024"
     (rf"quý\s+(?P<items>{_QUARTER}(?:{_LIST_SEP}(?:quý\s+)?{_QUARTER})*){_LIST_YEAR}", _quarters),
     (rf"tháng\s+(?P<items>{_MONTH}(?:{_LIST_SEP}(?:tháng\s+)?{_MONTH})*){_LIST_YEAR}(?!\d)", _months),
-    (rf"(?<![\d/.])(?P<items>\d{{1,2}})\s*/\s*(?P<year>\d{{4}})(?![\d/])", _months),
+    (r"(?<![\d/.])(?P<items>\d{1,2})\s*/\s*(?P<year>\d{4})(?![\d/])", _months),
     (r"(?<![\d/.])(?P<day>\d{1,2})\s*/\s*(?P<month>\d{1,2})(?![\d/])", _day_month),
     # markers (rule 5)
     (r"thường\s+xuyên|liên\s+tục|hằng\s+(?:ngày|tuần)", _marker("ongoing")),

@@ -115,7 +115,7 @@ class TaskProgress(models.Model):
         NOT_ARISEN = "not_arisen", "Không phát sinh"
 
     task = models.ForeignKey(Task, verbose_name="nội dung", on_delete=models.CASCADE, related_name="progress")
-    period = models.ForeignKey("reports.ReportingPeriod", verbose_name="kỳ báo cáo", on_delete=models.PROTECT)
+    period = models.ForeignKey("periods.ReportingPeriod", verbose_name="kỳ báo cáo", on_delete=models.PROTECT)
     status = models.CharField("tình trạng", max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
     result_text = models.TextField("kết quả thực hiện", blank=True)
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
@@ -130,7 +130,7 @@ class TaskProgress(models.Model):
     # Set when the row was copied from an earlier period ("Lấy kết quả kỳ trước") and not yet saved
     # by a person in this period; cleared by the next save.
     carried_from = models.ForeignKey(
-        "reports.ReportingPeriod",
+        "periods.ReportingPeriod",
         verbose_name="lấy từ kỳ",
         null=True,
         blank=True,

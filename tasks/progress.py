@@ -23,19 +23,15 @@ from django.db import transaction
 from django.db.models import Count, Max, Prefetch
 from django.utils import timezone
 
-from orgs.models import Membership
-from plans.models import Plan
-from plans.permissions import own_roles
-from reports.models import ReportingPeriod
-from reports.progress import leaf_key
+from orgs.scoping import manages_unit
+from periods.models import ReportingPeriod
 
 from .models import ProgressEvidence, TaskProgress, evidence_kind
-from .selectors import plan_table
+from .selectors import leaf_key, plan_table
 
 Status = TaskProgress.Status
 MAX_RESULT_CHARS = 10_000
 MAX_EVIDENCE_PER_ROW = 30
-RECORDING_ROLES = {Membership.Role.EDITOR, Membership.Role.ADMIN}
 
 
 # --- permissions -----------------------------------------------------------------------------------
@@ -44,9 +40,7 @@ RECORDING_ROLES = {Membership.Role.EDITOR, Membership.Role.ADMIN}
 def can_record_progress(user, plan):
     """The editor or administrator of the plan's own unit (not a reviewer or administrator above it),
     whatever the plan's status."""
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or bool(own_roles(user, plan.unit) & RECORDING_ROLES)
+    return manages_unit(user, plan.unit)
 
 
 def denied_message(plan):
@@ -62,8 +56,9 @@ def _require_record(user, plan):
 
 
 def _lock(plan):
-    """Serialise progress writes on one plan (carry_forward reads then fills; a no-op on SQLite)."""
-    Plan.objects.select_for_update().filter(pk=plan.pk).first()
+    """Serialise progress writes on one plan (carry_forward reads then fills; a no-op on SQLite): the
+    caller's plan row, read again with select_for_update() (its model is plans', above this app)."""
+    type(plan).objects.select_for_update().filter(pk=plan.pk).first()
 
 
 # --- input cleaning --------------------------------------------------------------------------------

@@ -37,3 +37,11 @@ def leaves(rows):
             yield from leaves(task.subitems)
         else:
             yield task
+
+
+def leaf_key(section, task, parents):
+    """"II.5", "III.1.2", or "II.1 (3)" for the third bullet under II.1."""
+    path = [section.number] + [p.number.rstrip(".") for p in parents if p.number != "-"]
+    if task.number == "-":
+        return f"{'.'.join(path)} ({task.order})"
+    return ".".join(path + [task.number.rstrip(".")])

@@ -88,14 +88,14 @@ PLAN_URLS = {
     "plans:comment_answer": ("post", lambda plan, ctx: {"pk": plan.pk, "comment_pk": 999999}),
     "plans:comment_resolve": ("post", lambda plan, ctx: {"pk": plan.pk, "comment_pk": 999999}),
     "plans:history": ("view", P),
-    "tasks:plan": ("view_redirect", PP),
-    "tasks:evidence_file": ("missing", lambda plan, ctx: {"plan_pk": plan.pk, "evidence_pk": 999999}),
-    "tasks:evidence_remove": ("post", lambda plan, ctx: {"plan_pk": plan.pk, "evidence_pk": 999999}),
-    "tasks:sheet": ("view", PERIOD_KW),
-    "tasks:carry_forward": ("post", PERIOD_KW),
-    "tasks:row": ("view_redirect", lambda plan, ctx: {**PERIOD_KW(plan, ctx), "task_pk": ctx["leaf"]}),
-    "tasks:row_edit": ("write_redirect", lambda plan, ctx: {**PERIOD_KW(plan, ctx), "task_pk": ctx["leaf"]}),
-    "tasks:row_save": ("post", lambda plan, ctx: {**PERIOD_KW(plan, ctx), "task_pk": ctx["leaf"]}),
+    "progress:plan": ("view_redirect", PP),
+    "progress:evidence_file": ("missing", lambda plan, ctx: {"plan_pk": plan.pk, "evidence_pk": 999999}),
+    "progress:evidence_remove": ("post", lambda plan, ctx: {"plan_pk": plan.pk, "evidence_pk": 999999}),
+    "progress:sheet": ("view", PERIOD_KW),
+    "progress:carry_forward": ("post", PERIOD_KW),
+    "progress:row": ("view_redirect", lambda plan, ctx: {**PERIOD_KW(plan, ctx), "task_pk": ctx["leaf"]}),
+    "progress:row_edit": ("write_redirect", lambda plan, ctx: {**PERIOD_KW(plan, ctx), "task_pk": ctx["leaf"]}),
+    "progress:row_save": ("post", lambda plan, ctx: {**PERIOD_KW(plan, ctx), "task_pk": ctx["leaf"]}),
     "indicators:plan_kpis": ("view", PP),
     "indicators:target_add": ("post", PP),
     "indicators:target_proposal": ("view", PP),
@@ -120,7 +120,7 @@ GLOBAL_URLS = {
     "plans:list": {},
     "plans:create": {},
     "plans:template_xlsx": {},
-    "plans:dashboard": {},
+    "dashboard": {},
     "plans:inbox": {},
     "plans:inbox_open": {"notification_pk": 999999},
     "plans:inbox_read_all": {},
@@ -304,7 +304,7 @@ def test_global_pages(world):
             "plans:template_xlsx": 200,
             "reports:index": 200,
             "plans:create": 200 if role in WRITERS and unit.kind in COMMUNE_KINDS else 403,
-            "plans:dashboard": 200 if reviewer_above_commune else 403,
+            "dashboard": 200 if reviewer_above_commune else 403,
             "reports:batch_index": 200 if reviewer_above_commune else 403,
             "orgs:audit_log": 200 if role == "admin" else 403,
             "plans:inbox_open": 404,
@@ -327,15 +327,15 @@ def test_global_pages(world):
 def test_dashboard_shows_only_units_below_the_reviewer(world):
     names = {unit.slug: unit.name for unit in Unit.objects.all()}
     client = world.client("gia-loc-reviewer")
-    content = client.get(reverse("plans:dashboard")).content.decode()
+    content = client.get(reverse("dashboard")).content.decode()
     assert names["le-loi"] in content
     for slug in ("ha-tan", "thanh-thuy", "ha-trung"):
         assert names[slug] not in content, slug
     # Another tree's unit asked for by its id: 404, its existence does not leak.
     ha_trung = Unit.objects.get(slug="ha-trung")
-    assert client.get(reverse("plans:dashboard"), {"don_vi": ha_trung.pk}).status_code == 404
+    assert client.get(reverse("dashboard"), {"don_vi": ha_trung.pk}).status_code == 404
     hai_duong = world.client("hai-duong-reviewer")
-    assert hai_duong.get(reverse("plans:dashboard"), {"don_vi": Unit.objects.get(slug="gia-loc").pk}).status_code == 200
+    assert hai_duong.get(reverse("dashboard"), {"don_vi": Unit.objects.get(slug="gia-loc").pk}).status_code == 200
 
 
 def test_audit_log_shows_only_the_administrators_units(world):
@@ -527,13 +527,13 @@ def test_pdf_request(world):
 def test_progress_posts(world):
     plan = world.plan("le-loi")
     ctx = world.ctx[plan.pk]
-    row_url = reverse("tasks:row_save", kwargs=PLAN_URLS["tasks:row_save"][1](plan, ctx))
+    row_url = reverse("progress:row_save", kwargs=PLAN_URLS["progress:row_save"][1](plan, ctx))
     data = {"status": TaskProgress.Status.DONE, "result_text": "Đã rà soát 12 thủ tục."}
     wrong = ["le-loi-signer", "le-loi-reviewer", "gia-loc-reviewer", "gia-loc-admin"]
     _refused(world, row_url, data, wrong_roles=wrong)
-    carry = reverse("tasks:carry_forward", kwargs=PERIOD_KW(plan, ctx))
+    carry = reverse("progress:carry_forward", kwargs=PERIOD_KW(plan, ctx))
     _refused(world, carry, {}, wrong_roles=wrong)
-    _refused(world, reverse("tasks:evidence_remove", args=[plan.pk, 999999]), {}, wrong_roles=wrong)
+    _refused(world, reverse("progress:evidence_remove", args=[plan.pk, 999999]), {}, wrong_roles=wrong)
 
     response = world.client("le-loi-editor").post(row_url, data)
     assert response.status_code == 302, response.content.decode()[:300]

@@ -99,7 +99,7 @@ def test_a_state_change_without_the_csrf_token_is_refused():
     assert client.post(reverse("logout")).status_code == 403
 
 
-@pytest.mark.parametrize("name", ["plans:list", "plans:dashboard", "orgs:audit_log", "admin:index"])
+@pytest.mark.parametrize("name", ["plans:list", "dashboard", "orgs:audit_log", "admin:index"])
 def test_an_anonymous_visitor_sees_only_the_login_page(client, name):
     response = client.get(reverse(name))
     assert response.status_code == 302

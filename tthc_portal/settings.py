@@ -34,11 +34,14 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "template_partials",
+    "tthc_portal",  # the job infrastructure's command (recover_jobs); no models
     "orgs",
+    "periods",
     "plans",
     "tasks",
     "indicators",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -191,7 +194,7 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = 200
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("WORKER_MAX_MEMORY_KB", default=400_000)  # KiB
 # Jobs queued but lost (Redis restarted empty, a worker killed) are found from their PostgreSQL state
 # and sent again every five minutes by `celery -A tthc_portal beat` (or `manage.py recover_jobs` from cron).
-CELERY_BEAT_SCHEDULE = {"recover-lost-jobs": {"task": "reports.tasks.recover_lost_jobs", "schedule": 300.0}}
+CELERY_BEAT_SCHEDULE = {"recover-lost-jobs": {"task": "tthc_portal.jobs.recover", "schedule": 300.0}}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE

@@ -3,12 +3,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from reports.dashboard_views import dashboard
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="plans:list", permanent=False)),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("ke-hoach/bang-dieu-khien/", dashboard, name="dashboard"),
     path("ke-hoach/", include("plans.urls")),
-    path("tien-do/", include("tasks.urls")),
+    path("tien-do/", include("reports.progress_urls")),
     path("chi-tieu/", include("indicators.urls")),
     path("bao-cao/", include("reports.urls")),
     path("nhat-ky/", include("orgs.urls")),

@@ -3,7 +3,6 @@ it. The rules live in plans.copying; these views only look the plan up, check th
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from plans.copying.services import CopyRefused, create_copy, existing_plan, prepare_copy
 from plans.copying.years import MAX_YEAR
 from plans.permissions import can_create_plan
-from plans.views import _visible_plan
+from plans.access import plan_view
 
 
 class CopyYearForm(forms.Form):
@@ -31,18 +30,19 @@ class CopyYearForm(forms.Form):
         )
 
 
+def copy_denied(plan):
+    return (
+        f"Không có quyền tạo kế hoạch: chỉ công chức soạn thảo hoặc quản trị của {plan.unit} mới tạo được kế hoạch "
+        f"năm mới từ kế hoạch năm {plan.year}."
+    )
+
+
 @require_http_methods(["GET", "POST"])
-def copy_plan(request, pk):
-    source = _visible_plan(request, pk)
-    if not can_create_plan(request.user, source.unit):
-        return _forbidden(request, source)
+@plan_view(require=lambda user, plan: can_create_plan(user, plan.unit), denied=copy_denied)
+def copy_plan(request, source):
     if request.method == "POST":
         return _create(request, source)
     return _review(request, source)
-
-
-def _forbidden(request, source):
-    return render(request, "plans/copy/forbidden.html", {"plan": source}, status=403)
 
 
 def _review(request, source):
@@ -79,8 +79,6 @@ def _create(request, source):
     year = form.cleaned_data["nam"]
     try:
         plan = create_copy(source_plan=source, year=year, user=request.user, request=request)
-    except PermissionDenied:
-        return _forbidden(request, source)
     except CopyRefused as refusal:
         messages.error(request, str(refusal))
         return redirect(f"{review_url}?nam={year}")

@@ -5,11 +5,10 @@ from django import forms
 from django.utils import timezone
 
 from orgs.models import Unit
-from orgs.scoping import units_visible_to
 
+from plans.selectors import creatable_units
 from plans.editing.services import MAX_PLAN_YEAR, MIN_PLAN_YEAR
 from plans.models import Decision
-from plans.permissions import can_create_plan
 
 SIGNER_PREFIXES = [("", "(không)"), ("TM.", "TM."), ("KT.", "KT."), ("Q.", "Q."), ("TL.", "TL.")]
 
@@ -28,14 +27,6 @@ def autofocus(form, *, fallback=False):
     if target is not None:
         form.fields[target].widget.attrs["autofocus"] = True
     return form
-
-
-def creatable_units(user):
-    """Commune-level units the user may write a plan for."""
-    units = units_visible_to(user).filter(
-        kind__in=[Unit.Kind.COMMUNE, Unit.Kind.WARD, Unit.Kind.TOWNSHIP]
-    ).select_related("parent")
-    return Unit.objects.filter(pk__in=[unit.pk for unit in units if can_create_plan(user, unit)]).order_by("path")
 
 
 def default_plan_year(today=None):

@@ -11,7 +11,6 @@ and the current revision, so that saving again knowingly replaces the other chan
 
 import re
 import uuid
-from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -38,34 +37,17 @@ from plans.editing.forms import (
     TaskForm,
     apply_list_op,
     autofocus,
-    creatable_units,
 )
 from plans.history.diff import row_field_labels
 from plans.models import Decision
 from plans.permissions import can_edit_plan
-from plans.views import _visible_plan
+from plans.access import forbidden, plan_view
+from plans.selectors import creatable_units
 
 
-def _forbidden(request, message):
-    template = "plans/edit/_forbidden.html" if request.htmx else "plans/edit/forbidden.html"
-    return render(request, template, {"message": message}, status=403)
-
-
-def editing_view(view):
-    """Look the plan up among those the user may see (404 otherwise) and require that they may edit it
-    (a Vietnamese 403 page otherwise); services refusing a change answer the same way."""
-
-    @wraps(view)
-    def wrapper(request, pk, **kwargs):
-        plan = _visible_plan(request, pk)
-        try:
-            if not can_edit_plan(request.user, plan):
-                raise PermissionDenied(editing.denied_message(plan))
-            return view(request, plan, **kwargs)
-        except PermissionDenied as denied:
-            return _forbidden(request, str(denied) or editing.denied_message(plan))
-
-    return wrapper
+# Look the plan up among those the user may see (404 otherwise) and require that they may edit it (a
+# Vietnamese 403 page otherwise); services refusing a change answer the same way (plans.access).
+editing_view = plan_view(require=can_edit_plan, denied=editing.denied_message)
 
 
 # --- reading the table as the editor shows it ------------------------------------------------------
@@ -183,7 +165,7 @@ def _render_table(request, plan, **focus):
 @require_http_methods(["GET", "POST"])
 def create(request):
     if not creatable_units(request.user).exists():
-        return _forbidden(request, "Bạn chưa được giao soạn kế hoạch cho đơn vị cấp xã nào.")
+        return forbidden(request, "Bạn chưa được giao soạn kế hoạch cho đơn vị cấp xã nào.")
     form = CreatePlanForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -192,7 +174,7 @@ def create(request):
         except ValidationError as error:
             form.add_error(None, error)
         except PermissionDenied as denied:
-            return _forbidden(request, str(denied))
+            return forbidden(request, str(denied))
         else:
             messages.success(
                 request,

@@ -22,7 +22,7 @@ from plans.files import exporting
 from plans.files.importing import ImportRefused, ParsedTable, import_parsed, parse_plan_file
 from plans.permissions import can_edit_plan
 from plans.files.uploads import MAX_UPLOAD_BYTES, ImportRejected, read_upload
-from plans.views import _visible_plan
+from plans.access import plan_view
 
 SESSION_KEY = "plan_imports"
 PREVIEW_SECONDS = 2 * 3600
@@ -44,15 +44,15 @@ def _attachment(data, content_type, filename):
 
 
 @require_GET
-def export_xlsx(request, pk):
-    plan = _visible_plan(request, pk)
+@plan_view
+def export_xlsx(request, plan):
     return _attachment(exporting.plan_xlsx(plan), exporting.XLSX_CONTENT_TYPE, exporting.export_filename(plan))
 
 
 @require_GET
-def export_csv(request, pk):
+@plan_view
+def export_csv(request, plan):
     """Flat task rows (django-import-export), for other systems."""
-    plan = _visible_plan(request, pk)
     data, content_type = exporting.export_rows(plan, "csv")
     return _attachment(data, content_type, exporting.export_filename(plan, "csv"))
 
@@ -62,8 +62,14 @@ def template_xlsx(request):
     return _attachment(exporting.template_xlsx(), exporting.XLSX_CONTENT_TYPE, "mau-ke-hoach-kiem-soat-tthc.xlsx")
 
 
-def _forbidden(request, plan):
-    return render(request, "plans/io/forbidden.html", {"plan": plan}, status=403)
+def import_denied(plan):
+    return (
+        f"Không thể nhập bảng vào kế hoạch này: chỉ công chức soạn thảo (hoặc quản trị) của {plan.unit} được nhập bảng, và chỉ khi kế hoạch đang là dự thảo "
+        f"hoặc bị trả lại. Kế hoạch năm {plan.year} hiện ở trạng thái “{plan.get_status_display()}”."
+    )
+
+
+importing_view = plan_view(require=can_edit_plan, denied=import_denied)
 
 
 def _pending(request):
@@ -81,10 +87,8 @@ def _save_pending(request, pending):
 
 
 @require_http_methods(["GET", "POST"])
-def import_upload(request, pk):
-    plan = _visible_plan(request, pk)
-    if not can_edit_plan(request.user, plan):
-        return _forbidden(request, plan)
+@importing_view
+def import_upload(request, plan):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -128,10 +132,8 @@ def _preview_rows(sections, year):
 
 
 @require_GET
-def import_preview(request, pk, token):
-    plan = _visible_plan(request, pk)
-    if not can_edit_plan(request.user, plan):
-        return _forbidden(request, plan)
+@importing_view
+def import_preview(request, plan, token):
     item = _take_pending(request, plan, token)
     if item is None:
         messages.error(request, "Bản xem trước đã hết hạn hoặc không còn. Hãy tải tệp lên lại.")
@@ -153,10 +155,8 @@ def import_preview(request, pk, token):
 
 
 @require_POST
-def import_confirm(request, pk):
-    plan = _visible_plan(request, pk)
-    if not can_edit_plan(request.user, plan):
-        return _forbidden(request, plan)
+@importing_view
+def import_confirm(request, plan):
     token = request.POST.get("token", "")
     item = _take_pending(request, plan, token)
     if item is None:
@@ -181,8 +181,8 @@ def import_confirm(request, pk):
 
 
 @require_POST
-def import_cancel(request, pk):
-    plan = _visible_plan(request, pk)
+@plan_view
+def import_cancel(request, plan):
     pending = _pending(request)
     if pending.pop(request.POST.get("token", ""), None) is not None:
         _save_pending(request, pending)

@@ -6,14 +6,14 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from plans.history.diff import change_log, changes_since_last_submission
-from plans.views import _visible_plan
+from plans.access import plan_view
 
 ENTRIES_PER_PAGE = 30
 
 
 @require_GET
-def plan_history(request, pk):
-    plan = _visible_plan(request, pk)
+@plan_view
+def plan_history(request, plan):
     page = Paginator(change_log(plan), ENTRIES_PER_PAGE).get_page(request.GET.get("trang"))
     context = {"plan": plan, "diff": changes_since_last_submission(plan), "page": page, "always": True}
     return render(request, "plans/history/page.html", context)

@@ -18,8 +18,6 @@ logger = logging.getLogger(__name__)
 def request_plan_pdf(*, plan, user=None):
     """Ask for the PDF of the plan's current version: reuse a finished or running job, otherwise
     (new, failed before, or lost with its worker) queue a render. Returns the PlanPdf record."""
-    from plans.tasks import render_plan_pdf  # the Celery task is a thin shell over render_plan_pdf_now
-
     with transaction.atomic():
         job, created = PlanPdf.objects.select_for_update().get_or_create(
             plan=plan, plan_version=plan.version, defaults={"requested_by": user}
@@ -28,7 +26,7 @@ def request_plan_pdf(*, plan, user=None):
             return job
         if not created:
             job.mark_queued()
-        transaction.on_commit(lambda: job.send(render_plan_pdf, plan.pk, plan.version))
+        transaction.on_commit(job.queue)
     job.refresh_from_db()
     return job
 

@@ -24,7 +24,8 @@ from orgs.models import Membership
 
 from plans.workflow import notifications
 from plans.models import Plan, PlanComment
-from plans.workflow.rules import own_roles, reviews_from_above
+from orgs.scoping import own_roles
+from plans.workflow.rules import reviews_from_above
 from plans.workflow.services import plan_name, write_audit
 
 Status = Plan.Status

@@ -5,6 +5,7 @@ PermissionDenied (who) or ValidationError (state)."""
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from orgs.models import Membership
+from orgs.scoping import own_roles
 from plans.models import Plan
 
 Status = Plan.Status
@@ -14,13 +15,6 @@ ACTIONS = ("submit", "return", "approve", "issue", "reopen", "new_revision")
 
 
 # --- roles ----------------------------------------------------------------------------------------
-
-
-def own_roles(user, unit):
-    """Roles the user holds on the unit itself (none inherited from above)."""
-    if not user.is_authenticated or not user.is_active:
-        return set()
-    return set(user.memberships.filter(unit=unit).values_list("role", flat=True))
 
 
 def reviews_from_above(user, unit):

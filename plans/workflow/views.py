@@ -29,7 +29,7 @@ from plans.workflow import notifications
 from plans.workflow import rules
 from plans.workflow import services as workflow
 from plans.models import Notification, Plan, PlanComment
-from plans.views import _visible_plan
+from plans.access import plan_view, visible_plan_or_404
 
 Status = Plan.Status
 
@@ -156,7 +156,7 @@ def _next_url(request, plan):
 def _step(request, pk, action, run, success):
     """Run one workflow step posted from the actions fragment. `run(plan, cleaned_data)` calls the
     service; `success(result)` is the message for the user."""
-    plan = _visible_plan(request, pk)
+    plan = visible_plan_or_404(request, pk)
     next_url = _next_url(request, plan)
     form_class = STEP_FORMS.get(action)
     form = form_class(request.POST) if form_class else None
@@ -243,9 +243,9 @@ def new_revision(request, pk):
 
 
 @require_GET
-def review(request, pk):
+@plan_view
+def review(request, plan):
     """The plan's review page: status and steps, history, comments on the plan and beside each row."""
-    plan = _visible_plan(request, pk)
     sections = plan_table(plan)
     for section in sections:
         section.print_rows = list(flatten(section.rows))
@@ -263,8 +263,8 @@ def _comment_of(plan, comment_pk):
 
 
 @require_POST
-def comment_add(request, pk):
-    plan = _visible_plan(request, pk)
+@plan_view
+def comment_add(request, plan):
     form = CommentForm(request.POST)
     task = None
     try:
@@ -331,8 +331,8 @@ def _open_count_oob(request, plan):
 
 
 @require_POST
-def comment_answer(request, pk, comment_pk):
-    plan = _visible_plan(request, pk)
+@plan_view
+def comment_answer(request, plan, comment_pk):
     comment = _comment_of(plan, comment_pk)
     root = comment.parent or comment
     form = AnswerForm(request.POST)
@@ -352,8 +352,8 @@ def comment_answer(request, pk, comment_pk):
 
 
 @require_POST
-def comment_resolve(request, pk, comment_pk):
-    plan = _visible_plan(request, pk)
+@plan_view
+def comment_resolve(request, plan, comment_pk):
     comment = _comment_of(plan, comment_pk)
     root = comment.parent or comment
     try:

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from reports.periods import ensure_periods
+from periods.cutoffs import ensure_periods
 
 
 def seed_periods(apps, schema_editor):

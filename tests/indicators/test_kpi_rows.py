@@ -5,7 +5,7 @@ import pytest
 from indicators.models import Indicator, Measurement, PlanTarget
 from indicators.selectors import is_met, kpi_rows, percent_text, rate
 from orgs.models import User
-from reports.models import ReportingPeriod
+from periods.models import ReportingPeriod
 from tests.factories import PlanFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.urls import reverse
 from indicators.models import Indicator, Measurement, PlanTarget
 from orgs.models import User
 from plans.models import Plan
-from reports.models import ReportingPeriod
+from periods.models import ReportingPeriod
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}

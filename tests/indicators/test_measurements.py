@@ -10,7 +10,7 @@ from indicators import services
 from indicators.models import Indicator, Measurement, PlanTarget
 from orgs.models import Membership, User
 from plans.models import Plan
-from reports.models import ReportingPeriod
+from periods.models import ReportingPeriod
 from tests.factories import member
 
 pytestmark = pytest.mark.django_db

@@ -179,16 +179,17 @@ def celery_worker_env(transactional_db, django_db_serialized_rollback):
 
 @pytest.fixture
 def start_celery_worker(transactional_db, celery_worker_env, tmp_path):
-    """Start workers on demand: `start_celery_worker(pool="solo"|"prefork", ready=True)`. Redis is
-    emptied first; every worker started is stopped at teardown, before the database is flushed."""
+    """Start workers on demand: `start_celery_worker(pool="solo"|"prefork", ready=True, app=...)`
+    (`app`: the Celery app module, the portal's unless a test brings its own, see slow_render.py).
+    Redis is emptied first; every worker started is stopped at teardown, before the database is flushed."""
     flush_redis()
     workers = []
 
-    def start(*, pool="solo", concurrency=1, ready=True, extra_args=()):
+    def start(*, pool="solo", concurrency=1, ready=True, extra_args=(), app="tthc_portal"):
         name = f"tthc-test-{uuid.uuid4().hex[:8]}@integration"
         log_path = tmp_path / f"celery-worker-{len(workers) + 1}.log"
         command = [
-            sys.executable, "-m", "celery", "-A", "tthc_portal", "worker",
+            sys.executable, "-m", "celery", "-A", app, "worker",
             f"--pool={pool}", f"--concurrency={concurrency}", "--loglevel=INFO", f"--hostname={name}",
             "--without-gossip", "--without-mingle", "--without-heartbeat", *extra_args,
         ]

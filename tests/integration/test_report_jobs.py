@@ -2,9 +2,9 @@
 PostgreSQL and MEDIA_ROOT, and back to the record the page polls — including a worker killed with
 SIGKILL in the middle of a render.
 
-The kill needs a render that is still running when the test strikes: the worker is started with
-TTHC_TEST_RENDER_DELAY (seconds), the documented test-only hook in reports.services that sleeps after
-the record is claimed and before the files are stored (it does nothing when unset)."""
+The kill needs a render that is still running when the test strikes: that worker runs the Celery app
+of tests/integration/slow_render.py, the portal's own with each report render slowed down after the
+files are built and before they are stored. The product has no such hook."""
 
 import io
 import re
@@ -18,10 +18,11 @@ from pypdf import PdfReader
 
 from orgs.models import User
 from plans.models import Plan
-from reports.models import ProgressSnapshot, ReportDocument, ReportingPeriod
-from reports.services import RENDER_DELAY_ENV, recover_lost_jobs, request_report
+from reports.models import ProgressSnapshot, ReportDocument
+from periods.models import ReportingPeriod
+from reports.services import request_report
 from tthc_portal.celery import app as celery_app
-from tthc_portal.jobs import JobState
+from tthc_portal.jobs import JobState, recover_lost_jobs
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -78,9 +79,7 @@ def test_a_worker_killed_mid_render_leaves_one_report_after_recovery(
     transactional_db, seed, start_celery_worker, celery_worker_env, wait_for_job
 ):
     plan, period = _thanh_thuy(), ReportingPeriod.objects.get(code="9M")
-    celery_worker_env[RENDER_DELAY_ENV] = "30"  # only the first worker renders this slowly
-    doomed = start_celery_worker(pool="prefork")
-    del celery_worker_env[RENDER_DELAY_ENV]
+    doomed = start_celery_worker(pool="prefork", app="tests.integration.slow_render")  # only it renders slowly
 
     job = wait_for_job(request_report(plan=plan, period=period), worker=doomed, states=("running",))
     time.sleep(2)  # well inside the render (figures, PDF, .xlsx done; now in the delay before the files are stored)

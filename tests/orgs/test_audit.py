@@ -141,10 +141,10 @@ def test_logout_is_recorded(client, tree):
 def test_a_403_is_recorded_as_a_refused_access(client, tree):
     editor = member(tree["commune"], Membership.Role.EDITOR)
     client.force_login(editor)
-    response = client.get(reverse("plans:dashboard"), REMOTE_ADDR="10.0.0.9")  # reviewers only
+    response = client.get(reverse("dashboard"), REMOTE_ADDR="10.0.0.9")  # reviewers only
     assert response.status_code == 403
     event = AuditEvent.objects.get(action=Action.ACCESS_DENIED)
-    assert (event.actor, event.path, event.ip_address, event.unit) == (editor, reverse("plans:dashboard"), "10.0.0.9", tree["commune"])
+    assert (event.actor, event.path, event.ip_address, event.unit) == (editor, reverse("dashboard"), "10.0.0.9", tree["commune"])
     assert event.details == {"status": 403, "method": "GET"}
 
 

@@ -147,7 +147,7 @@ def test_kpi_targets_refuse_an_approved_plan(approved, stale, editor):
 
 def test_measurements_are_still_recorded_on_an_approved_plan(approved, editor):
     """Figures counted during the year are not plan content: the lock does not apply to them."""
-    from reports.models import ReportingPeriod
+    from periods.models import ReportingPeriod
 
     measurement = kpis.record_measurement(
         plan=approved, indicator=Indicator.objects.get(code="online_dossiers"),

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from plans.models import Plan
-from reports.models import ReportingPeriod
+from periods.models import ReportingPeriod
 from reports.progress import plan_progress
 from tasks.models import TaskProgress
 

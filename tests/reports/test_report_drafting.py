@@ -8,7 +8,8 @@ import pytest
 from indicators.models import Indicator, Measurement, PlanTarget
 from plans.models import Plan
 from reports import drafting
-from reports.models import Report, ReportingPeriod
+from reports.models import Report
+from periods.models import ReportingPeriod
 from reports.services import fill_drafts, get_report, regenerate_draft
 from tasks.models import TaskProgress
 from tests.factories import member

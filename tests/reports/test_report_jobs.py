@@ -13,10 +13,12 @@ from django.utils import timezone
 import reports.services
 from orgs.models import Unit
 from plans.models import Plan, PlanPdf
-from reports.models import ProgressSnapshot, ReportDocument, ReportingPeriod
-from reports.services import recover_lost_jobs, render_report_now, request_batch, request_report
+from reports.models import ProgressSnapshot, ReportDocument
+from periods.models import ReportingPeriod
+from reports.services import render_report_now, request_batch, request_report
+from tthc_portal.jobs import recover_lost_jobs
 from tasks.models import TaskProgress
-from tasks.tasks import compute_progress
+from reports.tasks import compute_progress
 from tests.factories import DecisionFactory, PlanFactory, SectionFactory, TaskFactory, UnitFactory, member
 from tthc_portal.jobs import JobState
 

@@ -13,7 +13,7 @@ import pytest
 from indicators.models import Indicator, Measurement, PlanTarget
 from plans.models import Plan
 from reports.documents import build_report_pdf
-from reports.models import ReportingPeriod
+from periods.models import ReportingPeriod
 from reports.services import get_report
 from tasks.models import ProgressEvidence, TaskProgress
 

@@ -7,7 +7,8 @@ from django.utils import timezone
 import reports.services
 from orgs.models import User
 from plans.models import Plan
-from reports.models import Report, ReportBatch, ReportDocument, ReportingPeriod
+from reports.models import Report, ReportBatch, ReportDocument
+from periods.models import ReportingPeriod
 from tthc_portal.jobs import JobState
 
 pytestmark = pytest.mark.django_db

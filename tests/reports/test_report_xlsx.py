@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 
 from plans.models import Plan
 from reports.exporting import report_xlsx
-from reports.models import ReportingPeriod
+from periods.models import ReportingPeriod
 from reports.services import get_report
 from tasks.models import Task, TaskProgress
 

@@ -11,7 +11,7 @@ from PIL import Image
 
 from orgs.models import User
 from plans.models import Plan
-from reports.models import ReportingPeriod
+from periods.models import ReportingPeriod
 from reports.progress import plan_progress
 from tasks.models import ProgressEvidence, TaskProgress
 from tasks.progress import (

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from orgs.models import User
 from plans.models import Plan
-from reports.models import ReportingPeriod
+from periods.models import ReportingPeriod
 from tasks.models import ProgressEvidence, TaskProgress
 from tasks.progress import period_sheet, record_progress
 
@@ -34,7 +34,7 @@ def _task(plan, key, code="9M"):
 
 def _url(name, plan, code="9M", task=None):
     args = [plan.pk, code] + ([task.pk] if task else [])
-    return reverse(f"tasks:{name}", args=args)
+    return reverse(f"progress:{name}", args=args)
 
 
 def _progress(task, code="9M"):
@@ -63,7 +63,7 @@ def test_the_sheet_shows_the_result_column_the_tally_and_a_status_select_per_lea
 
 def test_the_progress_link_opens_the_latest_period_with_results(client, plan):
     _login(client, "thanh-thuy-editor")
-    response = client.get(reverse("tasks:plan", args=[plan.pk]))
+    response = client.get(reverse("progress:plan", args=[plan.pk]))
     assert response.status_code == 302 and response.url == _url("sheet", plan, "9M")
 
 
@@ -228,7 +228,7 @@ def test_evidence_with_a_file_is_saved_shown_and_downloaded_by_those_who_see_the
 
     document = ProgressEvidence.objects.get()
     assert "12/QĐ-UBND ngày 10/08/2023 – thành lập đoàn kiểm tra" in body
-    link = reverse("tasks:evidence_file", args=[plan.pk, document.pk])
+    link = reverse("progress:evidence_file", args=[plan.pk, document.pk])
     assert link in body and "Quyết định kiểm tra.pdf" in body
     download = client.get(link)
     assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
@@ -269,9 +269,9 @@ def test_removing_a_document_answers_with_the_list_without_it(client, plan):
     before = progress.updated_at
 
     _login(client, "huyen-chua-ro-reviewer")
-    assert client.post(reverse("tasks:evidence_remove", args=[plan.pk, first.pk]), **HTMX).status_code == 403
+    assert client.post(reverse("progress:evidence_remove", args=[plan.pk, first.pk]), **HTMX).status_code == 403
     _login(client, "thanh-thuy-editor")
-    body = client.post(reverse("tasks:evidence_remove", args=[plan.pk, first.pk]), **HTMX).content.decode()
+    body = client.post(reverse("progress:evidence_remove", args=[plan.pk, first.pk]), **HTMX).content.decode()
 
     assert f'id="evidence-{task.pk}"' in body and "Đã xóa văn bản 12/QĐ-UBND." in body
     assert [e.number for e in progress.evidence.all()] == ["13/QĐ-UBND"]

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from plans.files.importing import ImportRefused, create_plan_from_import, import_parsed, parse_plan_file
 from plans.models import Plan
 from plans.files.uploads import MAX_UPLOAD_BYTES, ImportRejected, SIZE_MESSAGE
-from tthc_portal.command_args import unit_arg
+from orgs.command_args import unit_arg
 
 
 class Command(BaseCommand):

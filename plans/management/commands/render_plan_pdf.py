@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from plans.pdf.documents import build_plan_pdf
-from tthc_portal.command_args import plan_arg
+from plans.command_args import plan_arg
 
 
 class Command(BaseCommand):

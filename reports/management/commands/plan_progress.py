@@ -3,7 +3,8 @@ import json as jsonlib
 from django.core.management.base import BaseCommand
 
 from reports.progress import plan_progress
-from tthc_portal.command_args import period_arg, plan_arg
+from periods.command_args import period_arg
+from plans.command_args import plan_arg
 
 
 class Command(BaseCommand):

@@ -1,0 +1,105 @@
+"""The demo data (`manage.py seed_demo`): the unit tree, the KPI catalogue, the four real plans of
+../shared/seeds transcribed in fixtures/plans/*.json with the results one of them reported, and one demo
+account per role per unit. For a local machine only: the accounts share one known password.
+
+The app sits on top of every other (README, "Layout"): it only calls their loaders."""
+
+import json
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from indicators.services import load_catalogue
+from orgs.models import Membership, Unit, User
+from orgs.services import load_units
+from periods.cutoffs import ensure_periods
+from periods.models import ReportingPeriod
+from plans.loading import load_plan
+from plans.models import Plan
+from reports.models import Report
+from tasks.selectors import plan_table
+from tasks.services import record_results
+
+FIXTURES = settings.BASE_DIR / "fixtures"
+
+
+def read_fixture(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@transaction.atomic
+def seed_demo(*, reset=False):
+    """Load everything; a plan that exists is kept unless `reset`. Returns (units, plans loaded, plans kept)."""
+    ensure_periods(ReportingPeriod)
+    units = load_units(read_fixture(FIXTURES / "units.json"))
+    load_catalogue(read_fixture(FIXTURES / "indicators.json"))
+    loaded = kept = 0
+    for path in sorted((FIXTURES / "plans").glob("*.json")):
+        data = read_fixture(path)
+        unit = units[data["unit"]]
+        existing = Plan.objects.filter(unit=unit, year=data["year"], revision=1)
+        if existing.exists() and not reset:
+            kept += 1
+            continue
+        existing.delete()
+        load_seed_plan(data, unit=unit)
+        loaded += 1
+    ensure_demo_users(password=settings.DEMO_PASSWORD, units=Unit.objects.all())
+    return units, loaded, kept
+
+
+@transaction.atomic
+def load_seed_plan(data, *, unit):
+    """A seed plan: the plan itself (plans.loading), then the report it came with, if any (seed 004:
+    the results of 9 months), with the result of each row."""
+    plan = load_plan(data, unit=unit)
+    report = data.get("report")
+    if report:
+        period = ReportingPeriod.objects.get(code=report["period"])
+        Report.objects.create(
+            plan=plan,
+            period=period,
+            number=report.get("number"),
+            issued_on=date.fromisoformat(report["date"]) if report.get("date") else None,
+            appendix_heading=report.get("heading", ""),
+            appendix_title=report.get("title", ""),
+            appendix_attachment_line=report.get("attachment_line", ""),
+            result_column=report.get("result_column", ""),
+        )
+        record_results(period=period, results=list(_results(plan_table(plan), data["table"]["sections"])))
+    return plan
+
+
+def _results(sections, sections_data):
+    """(row, result) of every row whose data carries a result, matching the stored rows to the data in order."""
+
+    def walk(rows, rows_data):
+        for row, row_data in zip(rows, rows_data, strict=True):
+            if row_data.get("result"):
+                yield row, row_data["result"]
+            yield from walk(row.subitems, row_data.get("children", []))
+
+    for section, section_data in zip(sections, sections_data, strict=True):
+        yield from walk(section.rows, section_data.get("tasks", []))
+
+
+@transaction.atomic
+def ensure_demo_users(*, password, units):
+    """One demo user per role per unit ("<unit slug>-<role>"), created once with the given password."""
+    users = []
+    password_hash = make_password(password)  # hashed once: the same demo password for every account
+    for unit in units:
+        for role, label in Membership.Role.choices:
+            user, _ = User.objects.get_or_create(
+                username=f"{unit.slug}-{role}",
+                defaults={
+                    "full_name": f"{label} – {unit}",
+                    "is_staff": role == Membership.Role.ADMIN,
+                    "password": password_hash,
+                },
+            )
+            Membership.objects.get_or_create(user=user, unit=unit, role=role)
+            users.append(user)
+    return users

@@ -1,0 +1,179 @@
+"""The district dashboard (a selector): every commune-level unit below a reviewer's unit, at any
+depth, with its plan of the year and what needs the reviewer's attention.
+
+Four queries whatever the number of communes: the communes, their plans of the year (latest
+revision), the leaf rows of those plans with whether each has a result, and the KPI targets weaker
+than the level above gave. Counting, filtering and sorting happen in Python over those rows.
+"""
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.utils import timezone
+
+from indicators.models import Indicator, PlanTarget
+from orgs.models import COMMUNE_LEVEL_KINDS, Unit
+from tasks.models import Task, TaskProgress
+
+from plans.models import Plan
+
+NO_PLAN = "none"
+NO_PLAN_LABEL = "Chưa có kế hoạch"
+# A row has a result when at some period it was done, or nothing arose to do.
+RESULT_STATUSES = (TaskProgress.Status.DONE, TaskProgress.Status.NOT_ARISEN)
+# The order a reviewer reads statuses in: nothing yet, being written, waiting for me, finished.
+STATUS_ORDER = [NO_PLAN, Plan.Status.DRAFT, Plan.Status.RETURNED, Plan.Status.SUBMITTED, Plan.Status.APPROVED, Plan.Status.ISSUED]
+STATUS_LABELS = {NO_PLAN: NO_PLAN_LABEL, **dict(Plan.Status.choices)}
+SORTS = {  # key → the value a row is sorted by (None: the row goes last, whatever the direction)
+    "name": lambda row: _fold(row.unit.name),
+    "status": lambda row: STATUS_ORDER.index(row.status),
+    "waiting": lambda row: row.days_waiting,
+    "overdue": lambda row: row.overdue_rows,
+    "kpi": lambda row: row.kpi_below,
+    "rows": lambda row: row.rows,
+}
+# Numbers read best biggest first; names and statuses in their natural order.
+DESCENDING_BY_DEFAULT = {"waiting", "overdue", "kpi", "rows"}
+
+
+@dataclass
+class CommuneRow:
+    unit: Unit
+    plan: Plan | None = None
+    days_waiting: int | None = None  # days since submission, while the plan waits for review
+    rows: int | None = None  # leaf rows, as the report's tally counts them
+    overdue_rows: int | None = None  # leaf rows with a passed due date and no result
+    kpi_below: int | None = None  # targets weaker than the higher level's
+
+    @property
+    def status(self):
+        return self.plan.status if self.plan else NO_PLAN
+
+    @property
+    def status_label(self):
+        return STATUS_LABELS[self.status]
+
+    @property
+    def submitted_at(self):
+        return self.plan.submitted_at if self.plan else None
+
+
+@dataclass
+class Dashboard:
+    unit: Unit
+    year: int
+    rows: list  # CommuneRow, filtered and sorted
+    counts: list  # (status, label, count) over every commune, in STATUS_ORDER
+    total: int  # communes below the unit, before filters
+    sort: str
+
+    @property
+    def shows_parent(self):
+        """A province's dashboard names each commune's district, when there is one in between."""
+        return any(row.unit.parent_id != self.unit.pk for row in self.rows)
+
+
+def district_dashboard(*, unit, year, status=None, query="", overdue_only=False, sort="name", today=None):
+    """The dashboard of `unit` for `year`. `status` is a Plan.Status or "none"; `query` matches unit
+    names without regard to case or accents; `sort` is a key of SORTS, "-" in front to reverse."""
+    today = today or timezone.localdate()
+    communes = list(
+        Unit.objects.filter(path__startswith=unit.path, kind__in=COMMUNE_LEVEL_KINDS)
+        .exclude(pk=unit.pk)
+        .select_related("parent")
+        .order_by("path")
+    )
+    rows = {commune.pk: CommuneRow(unit=commune) for commune in communes}
+    _attach_plans(rows, unit=unit, year=year)
+    plans = {row.plan.pk: row for row in rows.values() if row.plan}
+    if plans:
+        _count_rows(plans, cutoff=min(today, date(year + 1, 1, 1)))
+        _count_weak_targets(plans)
+    for row in plans.values():
+        if row.plan.status == Plan.Status.SUBMITTED and row.plan.submitted_at:
+            row.days_waiting = max(0, (today - timezone.localdate(row.plan.submitted_at)).days)
+
+    everything = list(rows.values())
+    counts = [(key, STATUS_LABELS[key], sum(1 for row in everything if row.status == key)) for key in STATUS_ORDER]
+    chosen = [row for row in everything if _matches(row, status=status, query=query, overdue_only=overdue_only)]
+    sort = sort if sort.lstrip("-") in SORTS else "name"
+    return Dashboard(unit=unit, year=year, rows=_sorted(chosen, sort), counts=counts, total=len(everything), sort=sort)
+
+
+def _attach_plans(rows, *, unit, year):
+    """The year's plan of every commune; after an issued plan was revised, the latest revision."""
+    later = Plan.objects.filter(unit=OuterRef("unit"), year=year, revision__gt=OuterRef("revision"))
+    plans = (
+        Plan.objects.filter(year=year, unit__path__startswith=unit.path, unit__kind__in=COMMUNE_LEVEL_KINDS)
+        .exclude(Exists(later))
+        .only("pk", "unit_id", "year", "revision", "status", "submitted_at", "version")
+    )
+    for plan in plans:
+        if plan.unit_id in rows:
+            plan.unit = rows[plan.unit_id].unit
+            rows[plan.unit_id].plan = plan
+
+
+def _count_rows(plans, *, cutoff):
+    """Leaf rows per plan, and those whose due date passed before `cutoff` with no result yet."""
+    for row in plans.values():
+        row.rows, row.overdue_rows = 0, 0
+    leaves = (
+        Task.objects.filter(section__plan_id__in=list(plans))
+        .filter(~Exists(Task.objects.filter(parent=OuterRef("pk"))))
+        .annotate(has_result=Exists(TaskProgress.objects.filter(task=OuterRef("pk"), status__in=RESULT_STATUSES)))
+        .values_list("section__plan_id", "due_dates", "has_result")
+    )
+    limit = cutoff.isoformat()
+    for plan_id, due_dates, has_result in leaves:
+        row = plans[plan_id]
+        row.rows += 1
+        if not has_result and any(str(due) < limit for due in due_dates or ()):  # ISO dates sort as text
+            row.overdue_rows += 1
+
+
+def _count_weak_targets(plans):
+    """Targets below the one the higher level gave (above it, for a lower-is-better indicator)."""
+    for row in plans.values():
+        row.kpi_below = 0
+    weaker = Q(indicator__direction=Indicator.Direction.HIGHER, value__lt=F("higher_target")) | Q(
+        indicator__direction=Indicator.Direction.LOWER, value__gt=F("higher_target")
+    )
+    counted = (
+        PlanTarget.objects.filter(plan_id__in=list(plans), higher_target__isnull=False)
+        .filter(weaker)
+        .values("plan_id")
+        .annotate(n=Count("pk"))
+        .values_list("plan_id", "n")
+    )
+    for plan_id, n in counted:
+        plans[plan_id].kpi_below = n
+
+
+def _sorted(rows, sort):
+    """By the column, ties by name; rows without a value (no plan, not waiting) last."""
+    key = sort.lstrip("-")
+    reverse = (key in DESCENDING_BY_DEFAULT) != sort.startswith("-")
+    rows = sorted(rows, key=lambda row: (_fold(row.unit.name), row.unit.path))
+    valued = [row for row in rows if SORTS[key](row) is not None]
+    valued.sort(key=SORTS[key], reverse=reverse)  # stable, also reversed: ties stay in name order
+    return valued + [row for row in rows if SORTS[key](row) is None]
+
+
+def _matches(row, *, status, query, overdue_only):
+    if status and row.status != status:
+        return False
+    if overdue_only and not row.overdue_rows:
+        return False
+    if query and _fold(query) not in _fold(row.unit.name):
+        return False
+    return True
+
+
+def _fold(text):
+    """"Lê Lợi" → "le loi": case and accents do not matter when searching or sorting names."""
+    text = unicodedata.normalize("NFD", (text or "").replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold().strip()
+
