@@ -118,7 +118,7 @@ class AuditEvent(models.Model):
         PLAN_RETURNED = "plan.returned", "Trả lại kế hoạch"
         PLAN_APPROVED = "plan.approved", "Phê duyệt kế hoạch"
         PLAN_ISSUED = "plan.issued", "Ban hành kế hoạch"
-        PLAN_REOPENED = "plan.draft", "Mở lại kế hoạch để sửa"
+        PLAN_REOPENED = "plan.reopened", "Mở lại kế hoạch để sửa"
         PLAN_NEW_REVISION = "plan.new_revision", "Tạo lần ban hành mới"
         PLAN_COMMENT = "plan.comment", "Góp ý kế hoạch"
         PLAN_COMMENT_ANSWER = "plan.comment.answer", "Trả lời góp ý"

@@ -30,7 +30,7 @@ def visible_plan_or_404(request, pk):
 
 def forbidden(request, message, *, plan=None):
     """The 403 answer: the page, or the fragment an htmx request puts in place."""
-    template = "_forbidden.html" if getattr(request, "htmx", False) else "forbidden.html"
+    template = "_forbidden.html" if request.htmx else "forbidden.html"
     return render(request, template, {"message": message, "plan": plan}, status=403)
 
 

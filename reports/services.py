@@ -94,12 +94,9 @@ def fill_drafts(report, *, overwrite=False, user=None, tally=None, kpi=None):
     """Write the first draft into the narrative fields that are empty (every field with
     overwrite=True: "Soạn lại bản nháp"). An edited field is never touched otherwise. Returns the
     names of the fields written."""
-    names = [name for name in Report.NARRATIVE_FIELDS if overwrite or not getattr(report, name).strip()]
+    names = _apply_drafts(report, overwrite=overwrite, tally=tally, kpi=kpi)
     if not names:
         return []
-    texts = draft_texts(report, tally=tally, kpi=kpi)
-    for name in names:
-        setattr(report, name, texts[name])
     fields = names + ["updated_at"]
     if user is not None:
         report.updated_by = user
@@ -108,10 +105,36 @@ def fill_drafts(report, *, overwrite=False, user=None, tally=None, kpi=None):
     return names
 
 
+def _apply_drafts(report, *, overwrite=False, tally=None, kpi=None):
+    """Put the first draft into the report's empty narrative fields (all with overwrite=True), in
+    memory only. Returns the names of the fields set."""
+    names = [name for name in Report.NARRATIVE_FIELDS if overwrite or not getattr(report, name).strip()]
+    if names:
+        texts = draft_texts(report, tally=tally, kpi=kpi)
+        for name in names:
+            setattr(report, name, texts[name])
+    return names
+
+
+def read_report(*, plan, period, tally=None, kpi=None):
+    """The plan's report for the period as the page shows it, writing nothing: the stored report, or
+    (before anyone wrote one) a new unsaved one with the decision's place, signer and recipients; its
+    empty narrative fields show the first draft."""
+    report = Report.objects.select_related("period").filter(plan=plan, period=period).first()
+    if report is None:
+        report = Report(plan=plan, period=period, **_defaults(plan))
+    elif not (report.place or report.signer_title or report.recipients):  # e.g. a seeded report
+        for name, value in _defaults(plan).items():
+            setattr(report, name, value)
+    report.plan = plan  # the caller's instance, with what it already loaded
+    _apply_drafts(report, tally=tally, kpi=kpi)
+    return report
+
+
 def get_report(*, plan, period, tally=None, kpi=None):
-    """The plan's report for the period, created on first use with the decision's place, signer and
-    recipients, and its empty narrative fields filled with the first draft (from `tally` and `kpi`
-    when the caller already has them)."""
+    """The plan's report for the period to write to or render: created on first use with the
+    decision's place, signer and recipients, and its empty narrative fields filled with the first
+    draft (from `tally` and `kpi` when the caller already has them) and stored."""
     report, created = Report.objects.select_related("plan__unit__parent", "period").get_or_create(
         plan=plan, period=period, defaults=_defaults(plan)
     )

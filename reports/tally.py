@@ -14,8 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-DONE, IN_PROGRESS, NOT_ARISEN, NOT_STARTED = "done", "in_progress", "not_arisen", "not_started"
-CARRIED_OUT = {DONE, IN_PROGRESS, NOT_ARISEN}
+from tasks.deadlines import DeadlineKind
+from tasks.statuses import CARRIED_OUT, ProgressStatus
+
+DONE, IN_PROGRESS, NOT_ARISEN, NOT_STARTED = (
+    ProgressStatus.DONE, ProgressStatus.IN_PROGRESS, ProgressStatus.NOT_ARISEN, ProgressStatus.NOT_STARTED,
+)  # fmt: skip - one status a line would hide the four
 
 
 @dataclass(frozen=True)
@@ -23,7 +27,7 @@ class Leaf:
     key: str  # "II.5", or "II.1 (3)" for the third bullet under II.1
     status: str
     due_dates: tuple = ()
-    deadline_kind: str = "unknown"
+    deadline_kind: str = DeadlineKind.UNKNOWN
     content: str = ""
 
 
@@ -60,4 +64,4 @@ def is_late(leaf, cutoff):
     passed = any(due < cutoff for due in leaf.due_dates)
     if leaf.status == NOT_STARTED:
         return passed
-    return leaf.status == IN_PROGRESS and leaf.deadline_kind == "fixed" and passed
+    return leaf.status == IN_PROGRESS and leaf.deadline_kind == DeadlineKind.FIXED and passed

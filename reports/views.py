@@ -87,17 +87,19 @@ def _page_context(request, plan, period, report, form=None):
 def report_page(request, plan, period_code):
     """The report of a plan for a period: its figures, the narrative to edit, the document job."""
     period = period_or_404(period_code)
-    report = services.get_report(plan=plan, period=period)
     form = None
     if request.method == "POST":
         if not services.can_write_report(request.user, plan):
             raise PermissionDenied(services.denied_message(plan))
+        report = services.get_report(plan=plan, period=period)
         form = ReportForm(request.POST, instance=report)
         if form.is_valid():
             services.update_report(report=report, user=request.user, changes=form.cleaned_data)
             messages.success(request, "Đã lưu báo cáo.")
             return redirect("reports:report", plan_pk=plan.pk, period_code=period.code)
         messages.error(request, "Chưa lưu được: hãy sửa các ô được đánh dấu.")
+    else:
+        report = services.read_report(plan=plan, period=period)  # reading writes nothing
     return render(request, "reports/report_page.html", _page_context(request, plan, period, report, form=form))
 
 

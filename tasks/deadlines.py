@@ -107,9 +107,31 @@ import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from typing import Callable
 
-KINDS = ("fixed", "recurring", "ongoing", "on_demand", "per_plan", "unknown")
+
+
+class DeadlineKind(StrEnum):
+    """What kind of deadline a text states; the model's choices are built from it (tasks.models)."""
+
+    FIXED = "fixed"
+    RECURRING = "recurring"
+    ONGOING = "ongoing"
+    ON_DEMAND = "on_demand"
+    PER_PLAN = "per_plan"
+    UNKNOWN = "unknown"
+
+
+KIND_LABELS = {
+    DeadlineKind.FIXED: "Một thời hạn",
+    DeadlineKind.RECURRING: "Định kỳ",
+    DeadlineKind.ONGOING: "Thường xuyên",
+    DeadlineKind.ON_DEMAND: "Khi có phát sinh",
+    DeadlineKind.PER_PLAN: "Theo kế hoạch riêng",
+    DeadlineKind.UNKNOWN: "Không xác định",
+}
+KINDS = tuple(DeadlineKind)
 
 MAX_CHARS = 2000
 MIN_YEAR, MAX_YEAR = 1900, 2200
@@ -117,10 +139,13 @@ MIN_YEAR, MAX_YEAR = 1900, 2200
 QUARTER_END_MONTH = {1: 3, 2: 6, 3: 9, 4: 12}
 ROMAN_QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
-_DESCRIBE_NO_DATES = {
-    "on_demand": "khi có phát sinh",
-    "per_plan": "theo kế hoạch riêng",
-    "unknown": "không xác định được hạn",
+_DESCRIBE_NO_DATES = {  # also what a dated kind says when it has no dates (a row stored without them)
+    DeadlineKind.FIXED: "một thời hạn, chưa rõ ngày",
+    DeadlineKind.RECURRING: "định kỳ, chưa rõ ngày",
+    DeadlineKind.ONGOING: "thường xuyên",
+    DeadlineKind.ON_DEMAND: "khi có phát sinh",
+    DeadlineKind.PER_PLAN: "theo kế hoạch riêng",
+    DeadlineKind.UNKNOWN: "không xác định được hạn",
 }
 _DESCRIBE_MAX_DATES = 4
 
@@ -130,26 +155,33 @@ class Deadline:
     """What a deadline text means. ``dates`` is stored as a sorted, unique tuple;
     ``due_dates`` gives it as a list (``d.due_dates == [date(2024, 6, 30)]``)."""
 
-    kind: str
+    kind: DeadlineKind
     dates: tuple[date, ...]
     text: str
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, not {self.kind!r}")
+        object.__setattr__(self, "kind", DeadlineKind(self.kind))
         object.__setattr__(self, "dates", tuple(sorted(set(self.dates))))
 
     @property
     def due_dates(self) -> list[date]:
         return list(self.dates)
 
+    @property
+    def is_unknown(self) -> bool:
+        return self.kind == DeadlineKind.UNKNOWN
+
     def describe(self) -> str:
-        """A short Vietnamese meaning for the UI."""
-        if self.kind == "fixed":
+        """A short Vietnamese meaning for the UI. Never raises, whatever the kind and dates."""
+        if not self.dates:
+            return _DESCRIBE_NO_DATES[self.kind]
+        if self.kind == DeadlineKind.FIXED:
             return f"hạn {_vn_date(self.dates[0])}"
-        if self.kind == "ongoing":
+        if self.kind == DeadlineKind.ONGOING:
             return f"thường xuyên, hạn {_vn_date(self.dates[-1])}"
-        if self.kind == "recurring":
+        if self.kind == DeadlineKind.RECURRING:
             return "định kỳ: " + _date_list(self.dates)
         return _DESCRIBE_NO_DATES[self.kind]
 
@@ -163,7 +195,7 @@ def parse_deadline(text: str | None, year: int | None) -> Deadline:
     try:
         kind, dates = _parse(original, _plan_year(year))
     except Exception:  # a safety net for the "never raises" contract; the rules do not rely on it
-        kind, dates = "unknown", []
+        kind, dates = DeadlineKind.UNKNOWN, []
     return Deadline(kind=kind, dates=tuple(dates), text=original)
 
 
@@ -455,9 +487,9 @@ def _apply_periods(hits: list[_Hit]) -> list[_Hit]:
     return out
 
 
-def _combine(hits: list[_Hit]) -> tuple[str, list[date]]:
+def _combine(hits: list[_Hit]) -> tuple[DeadlineKind, list[date]]:
     if any(h.invalid for h in hits):
-        return "unknown", []
+        return DeadlineKind.UNKNOWN, []
     hits = _apply_periods(hits)
     dates = {d for h in hits for d in h.dates}
     if not dates:
@@ -468,18 +500,22 @@ def _combine(hits: list[_Hit]) -> tuple[str, list[date]]:
     if dates:
         years = {d.year for d in dates}
         dates.update(d for d in ongoing_ends if d.year not in years)
-        return ("fixed" if len(dates) == 1 else "recurring"), sorted(dates)
+        return _kind_of_dates(dates), sorted(dates)
     if ongoing_ends:
-        return "ongoing", sorted(ongoing_ends)
+        return DeadlineKind.ONGOING, sorted(ongoing_ends)
     markers = {h.marker for h in hits}
-    for kind in ("per_plan", "on_demand"):
+    for kind in (DeadlineKind.PER_PLAN, DeadlineKind.ON_DEMAND):
         if kind in markers:
             return kind, []
     year_ends = sorted({date(h.year, 12, 31) for h in hits if h.marker == "year" and h.year})
     if year_ends:
-        return ("fixed" if len(year_ends) == 1 else "recurring"), year_ends
-    return "unknown", []
+        return _kind_of_dates(year_ends), year_ends
+    return DeadlineKind.UNKNOWN, []
 
 
-def _parse(text: str, plan_year: int | None) -> tuple[str, list[date]]:
+def _kind_of_dates(dates) -> DeadlineKind:
+    return DeadlineKind.FIXED if len(dates) == 1 else DeadlineKind.RECURRING
+
+
+def _parse(text: str, plan_year: int | None) -> tuple[DeadlineKind, list[date]]:
     return _combine(_scan(_normalise(text), plan_year))

@@ -12,17 +12,10 @@ from django.utils.text import get_valid_filename
 from PIL import Image, UnidentifiedImageError
 from simple_history.models import HistoricalRecords
 
-from .deadlines import KINDS, Deadline, parse_deadline
+from .deadlines import KIND_LABELS, Deadline, DeadlineKind, parse_deadline
+from .statuses import LABELS, ProgressStatus
 
-DEADLINE_KIND_CHOICES = [
-    ("fixed", "Một thời hạn"),
-    ("recurring", "Định kỳ"),
-    ("ongoing", "Thường xuyên"),
-    ("on_demand", "Khi có phát sinh"),
-    ("per_plan", "Theo kế hoạch riêng"),
-    ("unknown", "Không xác định"),
-]
-assert [kind for kind, _ in DEADLINE_KIND_CHOICES] == list(KINDS)
+DEADLINE_KIND_CHOICES = [(kind.value, KIND_LABELS[kind]) for kind in DeadlineKind]
 
 
 class RowCells(models.Model):
@@ -33,7 +26,7 @@ class RowCells(models.Model):
     deadline_text = models.TextField("thời hạn", blank=True)
     product = models.TextField("sản phẩm dự kiến", blank=True)
     # What the deadline text means, parsed with the plan's year (tasks.deadlines).
-    deadline_kind = models.CharField("loại thời hạn", max_length=10, choices=DEADLINE_KIND_CHOICES, default="unknown")
+    deadline_kind = models.CharField("loại thời hạn", max_length=10, choices=DEADLINE_KIND_CHOICES, default=DeadlineKind.UNKNOWN)
     due_dates = models.JSONField("các ngày đến hạn", default=list, blank=True)
     # Bumped by each change to the row's content (plans.editing.services, the admin): a form loaded at
     # revision n is refused when the stored one is no longer n (optimistic locking). Moves do not bump it.
@@ -108,11 +101,7 @@ class Task(RowCells):
 class TaskProgress(models.Model):
     """What was done on a row by a reporting period's cut-off."""
 
-    class Status(models.TextChoices):
-        NOT_STARTED = "not_started", "Chưa thực hiện"
-        IN_PROGRESS = "in_progress", "Đang thực hiện"
-        DONE = "done", "Đã thực hiện"
-        NOT_ARISEN = "not_arisen", "Không phát sinh"
+    Status = models.TextChoices("Status", [(status.name, (status.value, LABELS[status])) for status in ProgressStatus])
 
     task = models.ForeignKey(Task, verbose_name="nội dung", on_delete=models.CASCADE, related_name="progress")
     period = models.ForeignKey("periods.ReportingPeriod", verbose_name="kỳ báo cáo", on_delete=models.PROTECT)

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from orgs.audit import record as audit
-from orgs.models import Unit
+from orgs.models import AuditEvent, Unit
 from plans.copying.years import copy_data, year_mentions_that_do_not_fit
 from plans.loading import load_plan
 from plans.models import Plan
@@ -51,7 +51,7 @@ def create_copy(*, source_plan, year, user, request=None):
                 raise CopyRefused(refusal)
             proposal = prepare_copy(source_plan=source_plan, year=year)
             copy = load_plan(proposal.data, unit=unit)
-            audit(actor=user, action="plan.copy", target=copy, request=request, source_plan=source_plan.pk)
+            audit(actor=user, action=AuditEvent.Action.PLAN_COPY, target=copy, request=request, source_plan=source_plan.pk)
             return copy
     except IntegrityError as error:  # a concurrent copy won the race (plan_unit_year_revision)
         raise CopyRefused(refusal) from error

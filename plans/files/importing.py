@@ -39,6 +39,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from orgs.audit import record as audit
+from orgs.models import AuditEvent
 
 from tasks.models import Section
 from tasks.services import create_table
@@ -646,7 +647,7 @@ def import_parsed(*, plan, parsed, user, request=None):
         raise ImportRefused("Tệp còn lỗi cần sửa (xem danh sách lỗi); chưa ghi gì vào kế hoạch.")
     with transaction.atomic():
         result = replace_table(plan=plan, sections=parsed.sections, user=user, columns=parsed.columns)
-        audit(actor=user, action="plan.import", target=plan, request=request, source=parsed.filename)
+        audit(actor=user, action=AuditEvent.Action.PLAN_IMPORT, target=plan, request=request, source=parsed.filename)
     return result
 
 

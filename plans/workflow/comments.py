@@ -20,13 +20,16 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from orgs.models import Membership
+from orgs.audit import record as audit
+from orgs.models import AuditEvent, Membership
 
 from plans.workflow import notifications
 from plans.models import Plan, PlanComment
 from orgs.scoping import own_roles
 from plans.workflow.rules import reviews_from_above
-from plans.workflow.services import plan_name, write_audit
+from plans.workflow.services import plan_name
+
+Action = AuditEvent.Action
 
 Status = Plan.Status
 MAX_LENGTH = 5000
@@ -137,7 +140,7 @@ def add_comment(*, plan, user, text, task=None, request=None):
             plan=locked, task=task, task_label=task_label(task) if task else "", author=user, text=text,
             plan_version=locked.version,
         )  # fmt: skip
-        write_audit(actor=user, action="plan.comment", target=comment, request=request, plan=locked.pk, task=getattr(task, "pk", None))
+        audit(actor=user, action=Action.PLAN_COMMENT, target=comment, request=request, plan=locked.pk, task=getattr(task, "pk", None))
     return comment
 
 
@@ -163,7 +166,7 @@ def answer_comment(*, comment, user, text, request=None):
             recipients=[p for p in participants if p is not None],
             text=f"{user.full_name or user.username} đã trả lời ý kiến{where} ({plan_name(locked)}): {Truncator(text).chars(200)}",
         )  # fmt: skip
-        write_audit(actor=user, action="plan.comment.answer", target=answer, request=request, plan=locked.pk, thread=root.pk)
+        audit(actor=user, action=Action.PLAN_COMMENT_ANSWER, target=answer, request=request, plan=locked.pk, thread=root.pk)
     return answer
 
 
@@ -181,5 +184,5 @@ def resolve_comment(*, comment, user, request=None):
             raise PermissionDenied(f"Chỉ công chức soạn thảo của {locked.unit} hoặc người viết ý kiến được đánh dấu đã xử lý.")
         root.resolved_at, root.resolved_by = timezone.now(), user
         root.save(update_fields=["resolved_at", "resolved_by"])
-        write_audit(actor=user, action="plan.comment.resolve", target=root, request=request, plan=locked.pk)
+        audit(actor=user, action=Action.PLAN_COMMENT_RESOLVE, target=root, request=request, plan=locked.pk)
     return root

@@ -31,7 +31,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from orgs.models import Membership, Unit
+from orgs.audit import record as audit
+from orgs.models import AuditEvent, Membership, Unit
 from tasks.models import Task
 
 from plans.workflow import notifications
@@ -48,29 +49,20 @@ from plans.models import Decision, Plan, PlanTransition
 from plans.serializing import plan_to_data
 
 Status = Plan.Status
+Action = AuditEvent.Action
 Role = Membership.Role
 Verb = notifications.Verb
 
 # --- the actions ----------------------------------------------------------------------------------
 
 
-def write_audit(*, actor, action, target, request, **details):
-    """The audit trail (orgs.audit, issue 4). Until that module lands, there is nothing to write to."""
-    try:
-        from orgs.audit import record
-    except ModuleNotFoundError as missing:
-        if missing.name != "orgs.audit":
-            raise
-        return
-    record(actor=actor, action=action, target=target, request=request, **details)
-
-
 def _locked(plan):
     return Plan.objects.select_for_update().select_related("unit").get(pk=plan.pk)
 
 
-def _move(locked, *, user, to_status, comment="", request=None, extra_fields=()):
-    """Record the step, change the status, write the audit trail. Returns the transition."""
+def _move(locked, *, user, to_status, action, comment="", request=None, extra_fields=()):
+    """Record the step, change the status, write the audit trail (`action`: an AuditEvent.Action).
+    Returns the transition."""
     from_status = locked.status
     locked.status = to_status
     locked.save(update_fields=["status", "updated_at", *extra_fields])
@@ -78,8 +70,8 @@ def _move(locked, *, user, to_status, comment="", request=None, extra_fields=())
         plan=locked, from_status=from_status, to_status=to_status, user=user, comment=comment,
         plan_version=locked.version,
     )  # fmt: skip
-    write_audit(
-        actor=user, action=f"plan.{to_status}", target=locked, request=request,
+    audit(
+        actor=user, action=action, target=locked, request=request,
         from_status=from_status, to_status=to_status, comment=comment, plan_version=locked.version,
     )  # fmt: skip
     return transition
@@ -117,7 +109,10 @@ def submit_plan(*, plan, user, request=None):
             raise ValidationError("Kế hoạch chưa có nội dung công việc nào nên chưa gửi thẩm định được.", code="empty")
         again = locked.status == Status.RETURNED
         locked.submitted_at = timezone.now()
-        _move(locked, user=user, to_status=Status.SUBMITTED, request=request, extra_fields=["submitted_at"])
+        _move(
+            locked, user=user, to_status=Status.SUBMITTED, action=Action.PLAN_SUBMITTED, request=request,
+            extra_fields=["submitted_at"],
+        )  # fmt: skip
         notifications.notify(
             plan=locked, verb=Verb.SUBMITTED, actor=user, request=request,
             recipients=notifications.reviewers_above(locked.unit),
@@ -132,7 +127,7 @@ def return_plan(*, plan, user, comment, request=None):
         locked = _locked(plan)
         check_return(user, locked)
         comment = _required(comment, "Hãy ghi lý do trả lại (những gì đơn vị cần sửa).")
-        _move(locked, user=user, to_status=Status.RETURNED, comment=comment, request=request)
+        _move(locked, user=user, to_status=Status.RETURNED, action=Action.PLAN_RETURNED, comment=comment, request=request)
         notifications.notify(
             plan=locked, verb=Verb.RETURNED, actor=user, request=request,
             recipients=notifications.unit_members(locked.unit, Role.EDITOR),
@@ -147,7 +142,7 @@ def approve_plan(*, plan, user, comment="", request=None):
         locked = _locked(plan)
         check_approve(user, locked)
         comment = (comment or "").strip()
-        _move(locked, user=user, to_status=Status.APPROVED, comment=comment, request=request)
+        _move(locked, user=user, to_status=Status.APPROVED, action=Action.PLAN_APPROVED, comment=comment, request=request)
         notifications.notify(
             plan=locked, verb=Verb.APPROVED, actor=user, request=request,
             recipients=notifications.unit_members(locked.unit, Role.EDITOR, Role.SIGNER),
@@ -200,7 +195,7 @@ def issue_plan(*, plan, user, issued_on, number=None, request=None):
         decision.save(update_fields=["number", "issued_on"])
         locked.mark_changed()  # the document now carries its number and date: earlier PDFs are stale
         _move(
-            locked, user=user, to_status=Status.ISSUED, request=request,
+            locked, user=user, to_status=Status.ISSUED, action=Action.PLAN_ISSUED, request=request,
             comment=f"Số {decision.number_text}, ngày {issued_on:%d/%m/%Y}",
         )  # fmt: skip
         approver = locked.transitions.filter(to_status=Status.APPROVED).order_by("-created_at", "-pk").first()
@@ -223,7 +218,7 @@ def reopen_plan(*, plan, user, reason, request=None):
         locked = _locked(plan)
         check_reopen(user, locked)
         reason = _required(reason, "Hãy ghi lý do mở lại kế hoạch.")
-        _move(locked, user=user, to_status=Status.RETURNED, comment=reason, request=request)
+        _move(locked, user=user, to_status=Status.RETURNED, action=Action.PLAN_REOPENED, comment=reason, request=request)
         notifications.notify(
             plan=locked, verb=Verb.REOPENED, actor=user, request=request,
             recipients=notifications.unit_members(locked.unit, Role.EDITOR, Role.SIGNER),
@@ -244,8 +239,8 @@ def new_revision(*, plan, user, request=None):
         data["document"]["date"] = None
         revision = locked.revision + 1
         created = load_plan(data, unit=locked.unit, revision=revision)
-        write_audit(
-            actor=user, action="plan.new_revision", target=created, request=request,
+        audit(
+            actor=user, action=Action.PLAN_NEW_REVISION, target=created, request=request,
             source_plan=locked.pk, revision=revision,
         )  # fmt: skip
     return created

@@ -45,6 +45,20 @@ def test_the_editor_sees_the_figures_the_draft_and_the_button(client, thanh_thuy
     assert ">Tạo báo cáo</button>" in body and "Soạn lại bản nháp" in body
 
 
+def test_reading_a_report_page_writes_nothing(client, seed):
+    plan = Plan.objects.get(unit__slug="le-loi", year=2024)  # no report yet
+    body = _login(client, "gia-loc-reviewer").get(_url("report", plan)).content.decode()
+    assert "Báo cáo 9 tháng đầu năm 2024" in body  # the draft is shown …
+    assert not Report.objects.filter(plan=plan).exists()  # … and nothing was stored
+
+
+def test_reading_a_seeded_report_leaves_its_stored_fields_as_they_are(client, thanh_thuy, nine_months):
+    stored = Report.objects.get(plan=thanh_thuy, period=nine_months)
+    _login(client, "thanh-thuy-editor").get(_url("report", thanh_thuy))
+    again = Report.objects.get(pk=stored.pk)
+    assert (again.updated_at, again.place, again.introduction) == (stored.updated_at, stored.place, stored.introduction)
+
+
 def test_a_user_of_another_unit_gets_404(client, thanh_thuy):
     _login(client, "le-loi-editor")
     assert client.get(_url("report", thanh_thuy)).status_code == 404

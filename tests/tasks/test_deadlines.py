@@ -581,3 +581,26 @@ def test_any_mix_of_deadline_words_never_raises_and_is_well_formed(parts, year):
     text = " ".join(parts)
     deadlines._parse(text, deadlines._plan_year(year))
     assert_well_formed(parse_deadline(text, year))
+
+
+# --- describing a stored deadline (kind and dates as a row keeps them) ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "description"),
+    [
+        ("ongoing", "thường xuyên"),
+        ("fixed", "một thời hạn, chưa rõ ngày"),
+        ("recurring", "định kỳ, chưa rõ ngày"),
+        ("on_demand", "khi có phát sinh"),
+    ],
+)
+def test_a_stored_deadline_without_dates_is_described_without_raising(kind, description):
+    assert Deadline(kind=kind, dates=(), text="").describe() == description
+
+
+@settings(max_examples=300, deadline=None)
+@given(kind=st.sampled_from(KINDS), dates=st.lists(st.dates(date(1900, 1, 1), date(2200, 12, 31)), max_size=8))
+def test_describing_any_kind_with_any_dates_never_raises(kind, dates):
+    description = Deadline(kind=kind, dates=tuple(dates), text="").describe()
+    assert isinstance(description, str) and description

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from orgs.models import Membership, Unit
+from orgs.models import AuditEvent, Membership, Unit
 from plans.workflow import rules
 from plans.workflow import services as workflow
 from plans.models import Decision, Plan, PlanTransition
@@ -428,3 +428,41 @@ def test_a_refused_step_leaves_no_trace(tree):
     with pytest.raises(ValidationError):
         workflow.approve_plan(plan=tree.plan, user=tree.district_reviewer)  # a draft: refused for its state
     assert not PlanTransition.objects.exists()
+
+
+# --- the audit row of every step ------------------------------------------------------------------
+
+STEPS = {  # step: (how to take it on a fresh tree, the audit action it writes, who took it)
+    "submit": (submitted, AuditEvent.Action.PLAN_SUBMITTED, "editor"),
+    "return": (
+        lambda t: (submitted(t), workflow.return_plan(plan=t.plan, user=t.district_reviewer, comment="Sửa mục I."))[1],
+        AuditEvent.Action.PLAN_RETURNED,
+        "district_reviewer",
+    ),
+    "approve": (approved, AuditEvent.Action.PLAN_APPROVED, "district_reviewer"),
+    "issue": (issued, AuditEvent.Action.PLAN_ISSUED, "signer"),
+    "reopen": (
+        lambda t: (approved(t), workflow.reopen_plan(plan=t.plan, user=t.district_reviewer, reason="Thiếu chỉ tiêu."))[1],
+        AuditEvent.Action.PLAN_REOPENED,
+        "district_reviewer",
+    ),
+    "new_revision": (
+        lambda t: (issued(t), workflow.new_revision(plan=t.plan, user=t.editor))[1],
+        AuditEvent.Action.PLAN_NEW_REVISION,
+        "editor",
+    ),
+}
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_each_step_writes_its_own_audit_action(tree, step):
+    take, action, who = STEPS[step]
+    take(tree)
+    last = AuditEvent.objects.order_by("-pk").first()
+    assert (last.action, last.actor) == (action, getattr(tree, who))
+
+
+def test_reopening_is_not_audited_as_a_return(tree):
+    STEPS["reopen"][0](tree)
+    actions = list(AuditEvent.objects.order_by("pk").values_list("action", flat=True))
+    assert actions == [AuditEvent.Action.PLAN_SUBMITTED, AuditEvent.Action.PLAN_APPROVED, AuditEvent.Action.PLAN_REOPENED]
