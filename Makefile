@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DEBUG ?= 1
 
-.PHONY: run test bench venv venv-dev system-deps system-deps-test services-check migrate seed worker clean
+.PHONY: run test lint bench venv venv-dev system-deps system-deps-test services-check migrate seed worker clean
 
 $(VENV)/bin/python:
 	@PYTHON=$$(bin/find-python) && echo "Tạo môi trường ảo với $$PYTHON" && $$PYTHON -m venv $(VENV)
@@ -48,10 +48,16 @@ run: system-deps venv seed
 # say otherwise): the integration tests start a real Celery worker against them.
 test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tthc
 test: export REDIS_URL ?= redis://127.0.0.1:6379/14
-test: system-deps-test venv-dev services-check
+test: lint system-deps-test services-check
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# ruff (format and lint) and mypy (django-stubs) on the modules pyproject.toml lists; `make test` runs it first.
+lint: venv-dev
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 services-check: venv
 	@$(PY) bin/check-services

@@ -13,12 +13,23 @@ class PlanTargetAdminForm(forms.ModelForm):
 
     class Meta:
         model = PlanTarget
-        fields = "__all__"
+        fields = [
+            "plan",
+            "indicator",
+            "value",
+            "qualifier",
+            "source_task",
+            "responsible",
+            "last_year_result",
+            "higher_target",
+        ]
 
     def clean(self):
         cleaned = super().clean()
         indicator = cleaned.get("indicator")
-        if cleaned.get("value") is not None and (indicator is None or indicator.direction == Indicator.Direction.HIGHER):
+        if cleaned.get("value") is not None and (
+            indicator is None or indicator.direction == Indicator.Direction.HIGHER
+        ):
             problem = target_problem(value=cleaned["value"], higher_target=cleaned.get("higher_target"))
             if problem:
                 self.add_error("value", problem)

@@ -11,4 +11,8 @@ class IndicatorsConfig(AppConfig):
         from .services import set_targets, targets_to_data
 
         # The KPI targets travel with the plan's data: a new revision or a copy to a new year keeps them.
-        register(PlanPart(key="targets", dump=targets_to_data, load=lambda *, plan, items: set_targets(plan=plan, targets=items)))
+        register(
+            PlanPart(
+                key="targets", dump=targets_to_data, load=lambda *, plan, items: set_targets(plan=plan, targets=items)
+            )
+        )

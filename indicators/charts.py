@@ -88,8 +88,10 @@ def _ids(rows, width):
 def _defs(prefix):
     return (
         "<defs>"
-        f'<pattern id="{prefix}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
-        f'<rect width="6" height="6" fill="#ffffff"/><line x1="0" y1="0" x2="0" y2="6" stroke="{NOT_MET}" stroke-width="2.5"/>'
+        f'<pattern id="{prefix}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+        f'patternTransform="rotate(45)">'
+        f'<rect width="6" height="6" fill="#ffffff"/><line x1="0" y1="0" x2="0" y2="6" stroke="{NOT_MET}" '
+        f'stroke-width="2.5"/>'
         "</pattern>"
         f'<pattern id="{prefix}-dots" width="5" height="5" patternUnits="userSpaceOnUse">'
         f'<rect width="5" height="5" fill="#ffffff"/><circle cx="2.5" cy="2.5" r="1.3" fill="{NO_TARGET}"/>'
@@ -120,7 +122,10 @@ def _legend(y, x0, prefix, with_no_target):
     ]
     if with_no_target:
         items.append(
-            (f'<rect x="0" y="-10" width="22" height="12" fill="url(#{prefix}-dots)" stroke="{NO_TARGET}"/>', "Chưa giao chỉ tiêu")
+            (
+                f'<rect x="0" y="-10" width="22" height="12" fill="url(#{prefix}-dots)" stroke="{NO_TARGET}"/>',
+                "Chưa giao chỉ tiêu",
+            )
         )
     items.append((_marker(11, -8, 4), "Chỉ tiêu giao"))
     parts, x = [], x0
@@ -153,31 +158,40 @@ def target_vs_actual_svg(rows, *, width=600, height=None) -> str:
     for tick in (0, 25, 50, 75, 100):
         x = x0 + tick * scale
         anchor = "start" if tick == 0 else "end" if tick == 100 else "middle"
-        axis.append(f'<text x="{_n(x)}" y="14" font-size="{SMALL_SIZE}" fill="{MUTED}" text-anchor="{anchor}">{tick}%</text>')
+        axis.append(
+            f'<text x="{_n(x)}" y="14" font-size="{SMALL_SIZE}" fill="{MUTED}" text-anchor="{anchor}">{tick}%</text>'
+        )
 
     for number, row in enumerate(rows, 1):
         lines = _wrap(f"{number}. {row.indicator.name}", chars)
         for line in lines:
             y += NAME_LINE
-            body.append(f'<text class="name" x="{x0}" y="{_n(y - 4)}" font-size="{NAME_SIZE}" font-weight="bold" fill="{INK}">{_text(line)}</text>')
+            body.append(
+                f'<text class="name" x="{x0}" y="{_n(y - 4)}" font-size="{NAME_SIZE}" font-weight="bold" '
+                f'fill="{INK}">{_text(line)}</text>'
+            )
         top = y + 8  # room for the target marker's head under the name
         bottom = top + BAR_HEIGHT
         tracks.append(
-            f'<rect x="{_n(x0)}" y="{_n(top)}" width="{_n(x1 - x0)}" height="{BAR_HEIGHT}" fill="{TRACK}" stroke="{LINE}" stroke-width="1"/>'
+            f'<rect x="{_n(x0)}" y="{_n(top)}" width="{_n(x1 - x0)}" height="{BAR_HEIGHT}" fill="{TRACK}" '
+            f'stroke="{LINE}" stroke-width="1"/>'
         )
         tracks.extend(
-            f'<line x1="{_n(x0 + t * scale)}" y1="{_n(top)}" x2="{_n(x0 + t * scale)}" y2="{_n(bottom)}" stroke="{LINE}" stroke-width="0.8" stroke-dasharray="3,3"/>'
+            f'<line x1="{_n(x0 + t * scale)}" y1="{_n(top)}" x2="{_n(x0 + t * scale)}" y2="{_n(bottom)}" '
+            f'stroke="{LINE}" stroke-width="0.8" stroke-dasharray="3,3"/>'
             for t in (25, 50, 75)
         )
         if row.rate is not None:
             fill, stroke = _fill(row, prefix)
             bar = max(float(row.rate) * scale, 1.5)
             body.append(
-                f'<rect x="{_n(x0)}" y="{_n(top)}" width="{_n(bar)}" height="{BAR_HEIGHT}" fill="{fill}" stroke="{stroke}" stroke-width="1.2"/>'
+                f'<rect x="{_n(x0)}" y="{_n(top)}" width="{_n(bar)}" height="{BAR_HEIGHT}" fill="{fill}" '
+                f'stroke="{stroke}" stroke-width="1.2"/>'
             )
         else:
             body.append(
-                f'<text x="{_n(x0 + 6)}" y="{_n(bottom - 4)}" font-size="{SMALL_SIZE}" font-style="italic" fill="{MUTED}">Chưa có số liệu</text>'
+                f'<text x="{_n(x0 + 6)}" y="{_n(bottom - 4)}" font-size="{SMALL_SIZE}" font-style="italic" '
+                f'fill="{MUTED}">Chưa có số liệu</text>'
             )
         if row.target_value is not None:
             body.append(_marker(x0 + float(row.target_value) * scale, top - 1, bottom + 3))
@@ -185,15 +199,22 @@ def target_vs_actual_svg(rows, *, width=600, height=None) -> str:
             weight = "bold" if row.met is not None else "normal"
             colour = INK if row.met is None else (MET if row.met else NOT_MET)
             body.append(
-                f'<text class="rate" x="{_n(x1 + 10)}" y="{_n(bottom - 3)}" font-size="{RATE_SIZE}" font-weight="{weight}" fill="{colour}">{_text(_status(row))}</text>'
+                f'<text class="rate" x="{_n(x1 + 10)}" y="{_n(bottom - 3)}" font-size="{RATE_SIZE}" '
+                f'font-weight="{weight}" fill="{colour}">{_text(_status(row))}</text>'
             )
         y = bottom + SMALL_LINE + 2
-        body.append(f'<text class="caption" x="{x0}" y="{_n(y - 1)}" font-size="{SMALL_SIZE}" fill="{MUTED}">{_text(_caption(row))}</text>')
+        body.append(
+            f'<text class="caption" x="{x0}" y="{_n(y - 1)}" font-size="{SMALL_SIZE}" '
+            f'fill="{MUTED}">{_text(_caption(row))}</text>'
+        )
         y += ROW_GAP
 
     if not rows:
         y += NAME_LINE * 2
-        body.append(f'<text x="{x0}" y="{_n(y - 8)}" font-size="{NAME_SIZE}" font-style="italic" fill="{MUTED}">Kế hoạch chưa có chỉ tiêu nào.</text>')
+        body.append(
+            f'<text x="{x0}" y="{_n(y - 8)}" font-size="{NAME_SIZE}" font-style="italic" fill="{MUTED}">Kế hoạch '
+            f"chưa có chỉ tiêu nào.</text>"
+        )
 
     legend = _legend(y + 18, x0, prefix, any(r.rate is not None and r.met is None for r in rows))
     natural_height = y + LEGEND

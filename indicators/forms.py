@@ -34,7 +34,10 @@ class MeasurementAddForm(MeasurementForm):
         label="Chỉ tiêu",
         queryset=Indicator.objects.none(),
         empty_label="— Chọn chỉ tiêu —",
-        error_messages={"required": "Chọn chỉ tiêu cần nhập số liệu.", "invalid_choice": "Chỉ tiêu này đã có số liệu trong kỳ."},
+        error_messages={
+            "required": "Chọn chỉ tiêu cần nhập số liệu.",
+            "invalid_choice": "Chỉ tiêu này đã có số liệu trong kỳ.",
+        },
     )
 
     def __init__(self, *args, indicators=None, **kwargs):
@@ -46,9 +49,15 @@ class MeasurementAddForm(MeasurementForm):
 class TargetForm(forms.Form):
     qualifier = forms.CharField(label="Mức", required=False, widget=forms.Select(choices=PlanTarget.Qualifier.choices))
     value = forms.CharField(label="Chỉ tiêu giao (%)", required=False, widget=forms.TextInput(attrs=PERCENT))
-    higher_target = forms.CharField(label="Chỉ tiêu cấp trên giao (%)", required=False, widget=forms.TextInput(attrs=PERCENT))
-    last_year_result = forms.CharField(label="Kết quả năm trước (%)", required=False, widget=forms.TextInput(attrs=PERCENT))
-    responsible = forms.CharField(label="Đơn vị chịu trách nhiệm", required=False, widget=forms.TextInput(attrs={"size": 22}))
+    higher_target = forms.CharField(
+        label="Chỉ tiêu cấp trên giao (%)", required=False, widget=forms.TextInput(attrs=PERCENT)
+    )
+    last_year_result = forms.CharField(
+        label="Kết quả năm trước (%)", required=False, widget=forms.TextInput(attrs=PERCENT)
+    )
+    responsible = forms.CharField(
+        label="Đơn vị chịu trách nhiệm", required=False, widget=forms.TextInput(attrs={"size": 22})
+    )
 
     def __init__(self, *args, key="", form_id="", **kwargs):
         kwargs.setdefault("auto_id", f"id_t{key}_%s")

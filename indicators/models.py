@@ -39,9 +39,13 @@ class PlanTarget(models.Model):
     source_task = models.CharField("nội dung kế hoạch", max_length=20, blank=True, help_text="Ví dụ “III.5”.")
     last_year_result = models.DecimalField("kết quả năm trước", max_digits=5, decimal_places=2, null=True, blank=True)
     higher_target = models.DecimalField(
-        "chỉ tiêu cấp trên giao", max_digits=5, decimal_places=2, null=True, blank=True,
+        "chỉ tiêu cấp trên giao",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text="Chỉ tiêu cấp trên giao cho đơn vị; chỉ tiêu của kế hoạch không được thấp hơn.",
-    )  # fmt: skip
+    )
 
     class Meta:
         verbose_name = "chỉ tiêu của kế hoạch"
@@ -58,7 +62,9 @@ class PlanTarget(models.Model):
 class Measurement(models.Model):
     """What a commune counted for one indicator in one reporting period of its plan's year."""
 
-    plan = models.ForeignKey("plans.Plan", verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="measurements")
+    plan = models.ForeignKey(
+        "plans.Plan", verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="measurements"
+    )
     indicator = models.ForeignKey(Indicator, verbose_name="chỉ tiêu", on_delete=models.PROTECT)
     period = models.ForeignKey("periods.ReportingPeriod", verbose_name="kỳ báo cáo", on_delete=models.PROTECT)
     numerator = models.PositiveIntegerField("tử số")

@@ -13,7 +13,7 @@ from .targets import Proposal, propose_target, target_problem
 HUNDRED = Decimal(100)
 CENTS = Decimal("0.01")
 
-QUALIFIER_WORDS = {
+QUALIFIER_WORDS: dict[str, str] = {
     PlanTarget.Qualifier.MIN: "tối thiểu",
     PlanTarget.Qualifier.ABOVE: "trên",
     PlanTarget.Qualifier.EXACT: "đạt",
@@ -66,7 +66,7 @@ class KpiRow:
 
     @property
     def qualifier_label(self):
-        """"Tối thiểu", "Trên", "Đạt" (the choice's label), "" without a target."""
+        """ "Tối thiểu", "Trên", "Đạt" (the choice's label), "" without a target."""
         return PlanTarget.Qualifier(self.qualifier).label if self.qualifier else ""
 
     @property
@@ -74,7 +74,7 @@ class KpiRow:
         """The target as a plan writes it: "tối thiểu 50%", "trên 60%", "đạt 100%"; "" without one."""
         if self.target_value is None:
             return ""
-        return f"{QUALIFIER_WORDS[self.qualifier]} {percent_text(self.target_value)}"
+        return f"{QUALIFIER_WORDS[self.qualifier or '']} {percent_text(self.target_value)}"
 
     @property
     def rate_text(self):
@@ -82,7 +82,7 @@ class KpiRow:
 
     @property
     def gap_text(self):
-        """"vượt 2,5 điểm", "thiếu 1,46 điểm", "" (no verdict or right on target)."""
+        """ "vượt 2,5 điểm", "thiếu 1,46 điểm", "" (no verdict or right on target)."""
         if not self.gap:
             return ""
         points = percent_text(abs(self.gap)).removesuffix("%")

@@ -11,8 +11,8 @@ from typing import NamedTuple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from plans.models import Plan
 from orgs.scoping import manages_unit
+from plans.models import Plan
 from plans.permissions import can_edit_plan, ensure_plan_editable
 
 from .models import Indicator, Measurement, PlanTarget
@@ -23,7 +23,11 @@ MAX_COUNT = 2_147_483_647  # PositiveIntegerField's limit on every database Djan
 _INTEGER = re.compile(r"^\d+$|^\d{1,3}(?:[. ]\d{3})+$")
 _DECIMAL = re.compile(r"^\d+(?:[.,]\d+)?$")
 COUNT_LABELS = {"numerator": "Tử số", "denominator": "Mẫu số"}
-PERCENT_LABELS = {"value": "Chỉ tiêu", "last_year_result": "Kết quả năm trước", "higher_target": "Chỉ tiêu cấp trên giao"}
+PERCENT_LABELS = {
+    "value": "Chỉ tiêu",
+    "last_year_result": "Kết quả năm trước",
+    "higher_target": "Chỉ tiêu cấp trên giao",
+}
 
 
 class SavedTarget(NamedTuple):
@@ -78,6 +82,10 @@ def targets_to_data(plan):
         }
         for t in plan.targets.select_related("indicator")
     ]
+
+
+def _max_length(model, name) -> int:
+    return model._meta.get_field(name).max_length
 
 
 def _lock_plan(plan):
@@ -190,33 +198,37 @@ def _percent(value, field, errors, *, required):
 
 def proposal_for(*, higher_target, last_year_result):
     """The rule's proposal for what the user typed so far (unparsable numbers count as missing)."""
-    errors = {}
+    errors: dict[str, str] = {}
     higher = _percent(higher_target, "higher_target", errors, required=False)
     last = _percent(last_year_result, "last_year_result", errors, required=False)
     return propose_target(higher_target=higher, last_year_result=last)
 
 
 @transaction.atomic
-def set_target(*, plan, indicator, value, qualifier, responsible, last_year_result, higher_target, user, source_task=None):
+def set_target(
+    *, plan, indicator, value, qualifier, responsible, last_year_result, higher_target, user, source_task=None
+):
     """Create or change the plan's target for `indicator`. The target rule is enforced: never below
     the higher level's target (indicators.targets.target_problem). Returns SavedTarget(target,
     proposal) — the proposal the rule makes from the higher target and last year's result."""
     if not can_edit_targets(user, plan):
         raise PermissionDenied(targets_denied_message(user, plan))
     _lock_plan(plan)
-    errors = {}
+    errors: dict[str, str] = {}
     number = _percent(value, "value", errors, required=True)
     last = _percent(last_year_result, "last_year_result", errors, required=False)
     higher = _percent(higher_target, "higher_target", errors, required=False)
     if qualifier not in PlanTarget.Qualifier.values:
         errors["qualifier"] = "Mức chỉ tiêu không hợp lệ."
     responsible = (responsible or "").strip()
-    if len(responsible) > PlanTarget._meta.get_field("responsible").max_length:
+    if len(responsible) > _max_length(PlanTarget, "responsible"):
         errors["responsible"] = "Tên đơn vị chịu trách nhiệm quá dài (tối đa 300 ký tự)."
     if number is not None and "higher_target" not in errors:
         if indicator.direction == Indicator.Direction.LOWER:
             if higher is not None and number > higher:
-                errors["value"] = f"Chỉ tiêu {number.normalize():f}% cao hơn chỉ tiêu cấp trên giao ({higher.normalize():f}%)."
+                errors["value"] = (
+                    f"Chỉ tiêu {number.normalize():f}% cao hơn chỉ tiêu cấp trên giao ({higher.normalize():f}%)."
+                )
         else:
             problem = target_problem(value=number, higher_target=higher)
             if problem:
@@ -251,7 +263,7 @@ def remove_target(*, plan, target, user):
 
 def measurement_problems(*, numerator, denominator):
     """(numerator, denominator, errors): the parsed counts and the Vietnamese messages keyed by field."""
-    errors = {}
+    errors: dict[str, str] = {}
     num = _count(numerator, "numerator", errors)
     den = _count(denominator, "denominator", errors)
     if den == 0:
@@ -270,7 +282,7 @@ def record_measurement(*, plan, indicator, period, numerator, denominator, user,
         raise PermissionDenied(measurements_denied_message(plan))
     num, den, errors = measurement_problems(numerator=numerator, denominator=denominator)
     note = (note or "").strip()
-    if len(note) > Measurement._meta.get_field("note").max_length:
+    if len(note) > _max_length(Measurement, "note"):
         errors["note"] = "Ghi chú quá dài (tối đa 500 ký tự)."
     if errors:
         raise ValidationError(errors)

@@ -40,7 +40,9 @@ def propose_target(*, higher_target, last_year_result=None) -> Proposal:
         )
     if last is None:
         return Proposal(higher, f"Bằng chỉ tiêu cấp trên giao ({_pct(higher)}); chưa có kết quả năm trước.")
-    return Proposal(higher, f"Năm trước đạt {_pct(last)}, chưa đạt chỉ tiêu cấp trên: giữ bằng chỉ tiêu cấp trên {_pct(higher)}.")
+    return Proposal(
+        higher, f"Năm trước đạt {_pct(last)}, chưa đạt chỉ tiêu cấp trên: giữ bằng chỉ tiêu cấp trên {_pct(higher)}."
+    )
 
 
 def target_problem(*, value, higher_target):

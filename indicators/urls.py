@@ -12,5 +12,7 @@ urlpatterns = [
     path("<int:plan_pk>/chi-tieu-giao/<int:target_pk>/luu/", views.target_save, name="target_save"),
     path("<int:plan_pk>/chi-tieu-giao/<int:target_pk>/bo/", views.target_remove, name="target_remove"),
     path("<int:plan_pk>/so-lieu/<str:period_code>/them/", views.measurement_add, name="measurement_add"),
-    path("<int:plan_pk>/so-lieu/<str:period_code>/<int:indicator_pk>/", views.measurement_save, name="measurement_save"),
+    path(
+        "<int:plan_pk>/so-lieu/<str:period_code>/<int:indicator_pk>/", views.measurement_save, name="measurement_save"
+    ),
 ]

@@ -5,7 +5,6 @@ fragment they replace (template partials of indicators/plan_kpis.html); a refuse
 with the row again, the user's text kept and the message next to the field. Without JavaScript the
 same forms post normally and the page comes back."""
 
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -16,8 +15,8 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
-from plans.access import plan_view
 from periods.models import ReportingPeriod
+from plans.access import plan_view
 
 from . import services
 from .charts import target_vs_actual_svg
@@ -132,7 +131,9 @@ def _targets_context(request, plan, rows, *, editing=None, target_forms=None, ad
         form = target_forms.get(line.target.pk)
         if form is not None:  # the proposal for what the form holds (the user's refused numbers too)
             proposal = (
-                services.proposal_for(higher_target=form.data.get("higher_target"), last_year_result=form.data.get("last_year_result"))
+                services.proposal_for(
+                    higher_target=form.data.get("higher_target"), last_year_result=form.data.get("last_year_result")
+                )
                 if form.is_bound
                 else line.proposal
             )
@@ -208,7 +209,9 @@ def _target_line_fragment(request, plan, target_pk, form=None):
 
 
 def _targets_card(request, plan, **kwargs):
-    response = render(request, f"{PAGE}#targets_card", _targets_context(request, plan, target_rows(plan=plan), **kwargs))
+    response = render(
+        request, f"{PAGE}#targets_card", _targets_context(request, plan, target_rows(plan=plan), **kwargs)
+    )
     return _replace(response, "#kpi-targets")
 
 
@@ -244,7 +247,9 @@ def target_edit(request, plan, target_pk):
     _require_targets_editable(request, plan)
     if not request.htmx:
         return redirect(f"{reverse('indicators:plan_kpis', args=[plan.pk])}?sua={target.pk}#t-row-{target.pk}")
-    return _target_line_fragment(request, plan, target.pk, TargetForm.for_target(target, form_id=_target_form_id(target.pk)))
+    return _target_line_fragment(
+        request, plan, target.pk, TargetForm.for_target(target, form_id=_target_form_id(target.pk))
+    )
 
 
 @require_POST
@@ -316,7 +321,9 @@ def target_remove(request, plan, target_pk):
 def target_proposal(request, plan):
     """What the target rule proposes for the numbers being typed (live, beside the form)."""
     data = request.POST if request.method == "POST" else request.GET
-    proposal = services.proposal_for(higher_target=data.get("higher_target"), last_year_result=data.get("last_year_result"))
+    proposal = services.proposal_for(
+        higher_target=data.get("higher_target"), last_year_result=data.get("last_year_result")
+    )
     context = {"proposal": proposal, "proposal_text": percent_text(proposal.value), "editable": True}
     return render(request, f"{PAGE}#proposal", context)
 
@@ -391,6 +398,8 @@ def measurement_add(request, plan, period_code):
             return _replace(render(request, f"{PAGE}#period_panel", context), "#kpi-period")
         return _render_page(request, plan, period, periods, add_measurement_form=form)
     if request.htmx:
-        return _replace(render(request, f"{PAGE}#period_panel", _panel_context(request, plan, period, periods)), "#kpi-period")
+        return _replace(
+            render(request, f"{PAGE}#period_panel", _panel_context(request, plan, period, periods)), "#kpi-period"
+        )
     messages.success(request, f"Đã lưu số liệu “{form.cleaned_data['indicator']}” – {period.label_for(plan.year)}.")
     return _back_to_page(plan, period)

@@ -60,7 +60,9 @@ def record_refused(request, target):
 
 def record_denied(request, *, status=403):
     """A request answered 403 (PermissionDenied)."""
-    return record(actor=None, action=AuditEvent.Action.ACCESS_DENIED, request=request, status=status, method=request.method)
+    return record(
+        actor=None, action=AuditEvent.Action.ACCESS_DENIED, request=request, status=status, method=request.method
+    )
 
 
 def client_ip(request):

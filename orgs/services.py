@@ -26,19 +26,23 @@ def find_unit(query):
     by_code = list(Unit.objects.filter(official_code=query.strip())) or list(Unit.objects.filter(slug=wanted))
     if len(by_code) == 1:
         return by_code[0]
-    by_name = [unit for unit in Unit.objects.all() if _normalise(unit.name) == wanted or _normalise(str(unit)) == wanted]
+    by_name = [
+        unit for unit in Unit.objects.all() if _normalise(unit.name) == wanted or _normalise(str(unit)) == wanted
+    ]
     if len(by_name) == 1:
         return by_name[0]
     if not by_name:
         raise UnitLookupError(f"Không tìm thấy đơn vị “{query}”.")
-    names = "; ".join(f"{unit} (mã {unit.official_code or unit.slug}, thuộc {unit.parent or 'không có cấp trên'})" for unit in by_name)
+    names = "; ".join(
+        f"{unit} (mã {unit.official_code or unit.slug}, thuộc {unit.parent or 'không có cấp trên'})" for unit in by_name
+    )
     raise UnitLookupError(f"Có nhiều đơn vị tên “{query}”: {names}. Hãy dùng mã đơn vị.")
 
 
 @transaction.atomic
 def load_units(rows):
     """Create or update units from seed rows ({slug, name, kind, official_code, parent}), parents first."""
-    by_slug = {}
+    by_slug: dict[str, Unit] = {}
     pending = list(rows)
     while pending:
         progressed = False

@@ -35,9 +35,15 @@ def administered_units(user):
 class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(label="Hành động", required=False)
     user = forms.CharField(label="Người dùng", required=False, max_length=150)
-    unit = forms.ModelChoiceField(label="Đơn vị (cả các đơn vị trực thuộc)", queryset=Unit.objects.none(), required=False, empty_label="Tất cả")
-    date_from = forms.DateField(label="Từ ngày", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    date_to = forms.DateField(label="Đến ngày", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    unit = forms.ModelChoiceField(
+        label="Đơn vị (cả các đơn vị trực thuộc)", queryset=Unit.objects.none(), required=False, empty_label="Tất cả"
+    )
+    date_from = forms.DateField(
+        label="Từ ngày", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    date_to = forms.DateField(
+        label="Đến ngày", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     q = forms.CharField(label="Tìm", required=False, max_length=200)
 
     def __init__(self, *args, user, **kwargs):
@@ -58,7 +64,9 @@ class AuditFilterForm(forms.Form):
         data = self.cleaned_data
         action = data.get("action")
         if action:
-            events = events.filter(action__startswith=action[:-1]) if action.endswith(".*") else events.filter(action=action)
+            events = (
+                events.filter(action__startswith=action[:-1]) if action.endswith(".*") else events.filter(action=action)
+            )
         if data.get("user"):
             events = events.filter(actor_username__icontains=data["user"].strip())
         if data.get("unit"):
@@ -94,5 +102,10 @@ def audit_log(request):
     page = Paginator(events.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("trang"))
     params = request.GET.copy()
     params.pop("trang", None)
-    context = {"form": form, "page": page, "params": params.urlencode(), "filtered": any(request.GET.get(name) for name in form.fields)}
+    context = {
+        "form": form,
+        "page": page,
+        "params": params.urlencode(),
+        "filtered": any(request.GET.get(name) for name in form.fields),
+    }
     return render(request, "orgs/audit_log.html", context)

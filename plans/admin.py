@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
-from tasks.models import Section, Task
 from plans.models import (
     Appendix,
     AppendixRow,
@@ -25,6 +24,7 @@ from plans.models import (
     Recipient,
 )
 from plans.permissions import ensure_plan_editable, is_locked
+from tasks.models import Section, Task
 
 PARENTS = ("plan", "decision", "appendix", "section")  # how plan content points up to its plan
 

@@ -5,7 +5,6 @@ from django.utils.functional import SimpleLazyObject
 
 from orgs.audit import can_read_audit_log
 from orgs.models import Membership
-
 from plans.workflow.notifications import unread_count
 
 

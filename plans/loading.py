@@ -8,15 +8,28 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from plans.models import Appendix, AppendixRow, Article, Decision, LegalBasis, Plan, Recipient
+from plans.parts import load_parts
 from tasks.services import create_table
 
-from plans.parts import load_parts
-from plans.models import Appendix, AppendixRow, Article, Decision, LegalBasis, Plan, Recipient
-
 DECISION_FIELDS = (
-    "kind", "governing_body", "issuing_body", "number", "number_suffix", "place", "date_month", "doc_type",
-    "summary", "authority", "preamble", "proposal", "signer_prefix", "signer_title", "signer_name", "footnotes",
-)  # fmt: skip
+    "kind",
+    "governing_body",
+    "issuing_body",
+    "number",
+    "number_suffix",
+    "place",
+    "date_month",
+    "doc_type",
+    "summary",
+    "authority",
+    "preamble",
+    "proposal",
+    "signer_prefix",
+    "signer_title",
+    "signer_name",
+    "footnotes",
+)
 
 
 @transaction.atomic
@@ -43,23 +56,36 @@ def load_plan(data, *, unit, status=Plan.Status.DRAFT, revision=1):
     # Bulk inserts with their "created" history records (django-simple-history), in bulk too.
     now = timezone.now()
     bulk_create_with_history(
-        [LegalBasis(decision=decision, order=order, text=text) for order, text in enumerate(document["legal_bases"], 1)],
-        LegalBasis, default_date=now,
-    )  # fmt: skip
+        [
+            LegalBasis(decision=decision, order=order, text=text)
+            for order, text in enumerate(document["legal_bases"], 1)
+        ],
+        LegalBasis,
+        default_date=now,
+    )
     bulk_create_with_history(
         [
-            Article(decision=decision, order=order, label=a["label"], heading=a["heading"], body=a["body"], clauses=a["clauses"])
+            Article(
+                decision=decision,
+                order=order,
+                label=a["label"],
+                heading=a["heading"],
+                body=a["body"],
+                clauses=a["clauses"],
+            )
             for order, a in enumerate(document["articles"], 1)
         ],
-        Article, default_date=now,
-    )  # fmt: skip
+        Article,
+        default_date=now,
+    )
     bulk_create_with_history(
         [
             Recipient(decision=decision, order=order, text=r["text"], group=r.get("group", ""), level=r.get("level", 1))
             for order, r in enumerate(document["recipients"], 1)
         ],
-        Recipient, default_date=now,
-    )  # fmt: skip
+        Recipient,
+        default_date=now,
+    )
     create_table(plan=plan, sections=table["sections"])
     for order, appendix_data in enumerate(data.get("appendices", []), 1):
         appendix = Appendix.objects.create(

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -77,7 +79,9 @@ class PlanTransition(models.Model):
     plan = models.ForeignKey(Plan, verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField("từ trạng thái", max_length=10, choices=Plan.Status.choices)
     to_status = models.CharField("sang trạng thái", max_length=10, choices=Plan.Status.choices)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người thực hiện", null=True, on_delete=models.SET_NULL)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người thực hiện", null=True, on_delete=models.SET_NULL
+    )
     comment = models.TextField("ý kiến", blank=True)
     plan_version = models.PositiveIntegerField("phiên bản nội dung")
     created_at = models.DateTimeField("lúc", auto_now_add=True)
@@ -94,6 +98,8 @@ class PlanTransition(models.Model):
 
 class Decision(models.Model):
     """The document that issues the plan: a Quyết định, or (province plans) the Kế hoạch itself."""
+
+    _history_user: Any  # set before a save: django-simple-history records who changed it
 
     class Kind(models.TextChoices):
         DECISION = "decision", "Quyết định ban hành kế hoạch"
@@ -134,7 +140,7 @@ class Decision(models.Model):
 
     @property
     def number_text(self):
-        """"05/QĐ-UBND" (numbers below 10 get a leading zero), blank when not yet numbered."""
+        """ "05/QĐ-UBND" (numbers below 10 get a leading zero), blank when not yet numbered."""
         return f"{self.number:02d}/{self.number_suffix}" if self.number else f"     /{self.number_suffix}"
 
 
@@ -149,6 +155,9 @@ class LegalBasis(models.Model):
         verbose_name = "căn cứ"
         verbose_name_plural = "căn cứ"
         ordering = ["order"]
+
+    def __str__(self):
+        return self.text[:80]
 
 
 class Article(models.Model):
@@ -166,6 +175,9 @@ class Article(models.Model):
         verbose_name_plural = "các điều"
         ordering = ["order"]
 
+    def __str__(self):
+        return f"{self.label} {self.heading}".strip()
+
 
 class Recipient(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="recipients")
@@ -180,6 +192,9 @@ class Recipient(models.Model):
         verbose_name = "nơi nhận"
         verbose_name_plural = "nơi nhận"
         ordering = ["order"]
+
+    def __str__(self):
+        return self.text
 
 
 class Appendix(models.Model):
@@ -222,6 +237,9 @@ class AppendixRow(models.Model):
         verbose_name = "dòng phụ lục"
         verbose_name_plural = "dòng phụ lục"
         ordering = ["order"]
+
+    def __str__(self):
+        return self.field_label
 
     @property
     def field_label(self):
@@ -294,9 +312,13 @@ class PlanComment(models.Model):
     plan_version = models.PositiveIntegerField("phiên bản nội dung", null=True, blank=True)
     resolved_at = models.DateTimeField("đã xử lý lúc", null=True, blank=True)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="người đánh dấu đã xử lý", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        verbose_name="người đánh dấu đã xử lý",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField("lúc", auto_now_add=True)
 
     class Meta:
@@ -330,9 +352,13 @@ class Notification(models.Model):
     plan = models.ForeignKey(Plan, verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="notifications")
     verb = models.CharField("việc", max_length=10, choices=Verb.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="người thực hiện", null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name="người thực hiện",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
-    )  # fmt: skip
+    )
     text = models.TextField("nội dung")
     read_at = models.DateTimeField("đã đọc lúc", null=True, blank=True)
     created_at = models.DateTimeField("lúc", auto_now_add=True)

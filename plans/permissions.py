@@ -8,7 +8,6 @@ transaction, so an edit racing a submit or an approval cannot slip through."""
 from django.core.exceptions import PermissionDenied
 
 from orgs.scoping import manages_unit
-
 from plans.models import Plan
 
 EDITABLE_STATES = {Plan.Status.DRAFT, Plan.Status.RETURNED}
@@ -26,7 +25,7 @@ _LOCKED = {
 
 
 def locked_message(plan):
-    """"Kế hoạch đã được phê duyệt (trạng thái “Đã phê duyệt”), không thể sửa. Muốn sửa, …"."""
+    """ "Kế hoạch đã được phê duyệt (trạng thái “Đã phê duyệt”), không thể sửa. Muốn sửa, …"."""
     verb, remedy = _LOCKED[plan.status]
     return f"Kế hoạch đã được {verb} (trạng thái “{plan.get_status_display()}”), không thể sửa. {remedy}"
 
@@ -53,4 +52,3 @@ def can_edit_plan(user, plan):
 
 def can_create_plan(user, unit):
     return manages_unit(user, unit)
-

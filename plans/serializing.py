@@ -1,10 +1,9 @@
 """A plan as plain data, in the shape of fixtures/plans/*.json (see fixtures/README.md) — the
 inverse of plans.loading.load_plan. Used to copy a plan, to compare plans, and for exports."""
 
-from tasks.selectors import plan_table
-
 from plans.loading import DECISION_FIELDS
 from plans.parts import dump_parts
+from tasks.selectors import plan_table
 
 CELLS = ("lead", "partners", "product")
 
@@ -64,7 +63,12 @@ def plan_to_data(plan):
                 "attachment_line": appendix.attachment_line,
                 "columns": dict(appendix.column_labels),
                 "rows": [
-                    {"number": r.number, "field": r.field_name, "procedure_count": r.procedure_count, "deadline": r.deadline_text}
+                    {
+                        "number": r.number,
+                        "field": r.field_name,
+                        "procedure_count": r.procedure_count,
+                        "deadline": r.deadline_text,
+                    }
                     for r in appendix.rows.all()
                 ],
                 "note": appendix.note,

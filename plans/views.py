@@ -4,14 +4,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from orgs.scoping import units_visible_to
-
 from plans.access import plan_view
+from plans.copying.services import plan_year_warnings
+from plans.models import PlanPdf
 from plans.pdf import services
 from plans.pdf.documents import plan_document_context
-from plans.models import PlanPdf
-from plans.copying.services import plan_year_warnings
-from plans.selectors import creatable_units, listed_plans
 from plans.permissions import can_create_plan, can_edit_plan
+from plans.selectors import creatable_units, listed_plans
 
 
 def _current_pdf(plan):

@@ -15,16 +15,22 @@ from django.utils import timezone
 
 from indicators.models import Indicator, PlanTarget
 from orgs.models import COMMUNE_LEVEL_KINDS, Unit
-from tasks.models import Task, TaskProgress
-
 from plans.models import Plan
+from tasks.models import Task, TaskProgress
 
 NO_PLAN = "none"
 NO_PLAN_LABEL = "Chưa có kế hoạch"
 # A row has a result when at some period it was done, or nothing arose to do.
 RESULT_STATUSES = (TaskProgress.Status.DONE, TaskProgress.Status.NOT_ARISEN)
 # The order a reviewer reads statuses in: nothing yet, being written, waiting for me, finished.
-STATUS_ORDER = [NO_PLAN, Plan.Status.DRAFT, Plan.Status.RETURNED, Plan.Status.SUBMITTED, Plan.Status.APPROVED, Plan.Status.ISSUED]
+STATUS_ORDER = [
+    NO_PLAN,
+    Plan.Status.DRAFT,
+    Plan.Status.RETURNED,
+    Plan.Status.SUBMITTED,
+    Plan.Status.APPROVED,
+    Plan.Status.ISSUED,
+]
 STATUS_LABELS = {NO_PLAN: NO_PLAN_LABEL, **dict(Plan.Status.choices)}
 SORTS = {  # key → the value a row is sorted by (None: the row goes last, whatever the direction)
     "name": lambda row: _fold(row.unit.name),
@@ -92,8 +98,9 @@ def district_dashboard(*, unit, year, status=None, query="", overdue_only=False,
         _count_rows(plans, cutoff=min(today, date(year + 1, 1, 1)))
         _count_weak_targets(plans)
     for row in plans.values():
-        if row.plan.status == Plan.Status.SUBMITTED and row.plan.submitted_at:
-            row.days_waiting = max(0, (today - timezone.localdate(row.plan.submitted_at)).days)
+        plan = row.plan
+        if plan is not None and plan.status == Plan.Status.SUBMITTED and plan.submitted_at:
+            row.days_waiting = max(0, (today - timezone.localdate(plan.submitted_at)).days)
 
     everything = list(rows.values())
     counts = [(key, STATUS_LABELS[key], sum(1 for row in everything if row.status == key)) for key in STATUS_ORDER]
@@ -173,7 +180,6 @@ def _matches(row, *, status, query, overdue_only):
 
 
 def _fold(text):
-    """"Lê Lợi" → "le loi": case and accents do not matter when searching or sorting names."""
+    """ "Lê Lợi" → "le loi": case and accents do not matter when searching or sorting names."""
     text = unicodedata.normalize("NFD", (text or "").replace("đ", "d").replace("Đ", "D"))
     return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold().strip()
-

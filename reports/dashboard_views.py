@@ -9,9 +9,8 @@ from django.views.decorators.http import require_GET
 
 from orgs.audit import record_refused
 from orgs.models import COMMUNE_LEVEL_KINDS, Membership, Unit
-
-from reports.dashboard import DESCENDING_BY_DEFAULT, STATUS_LABELS, STATUS_ORDER, district_dashboard
 from plans.models import Plan
+from reports.dashboard import DESCENDING_BY_DEFAULT, STATUS_LABELS, STATUS_ORDER, district_dashboard
 
 COLUMNS = [  # (sort key, heading)
     ("name", "Đơn vị"),
@@ -59,7 +58,9 @@ def dashboard(request):
     query = request.GET.get("q", "").strip()[:100]
     overdue_only = request.GET.get("qua_han") == "1"
     sort = request.GET.get("sap_xep", "name")
-    board = district_dashboard(unit=unit, year=year, status=status or None, query=query, overdue_only=overdue_only, sort=sort)
+    board = district_dashboard(
+        unit=unit, year=year, status=status or None, query=query, overdue_only=overdue_only, sort=sort
+    )
 
     years = planned_years | {this_year, year}
     context = {

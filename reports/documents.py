@@ -13,14 +13,12 @@ from django.utils.safestring import mark_safe
 
 from indicators.charts import target_vs_actual_svg
 from indicators.selectors import kpi_rows
+from periods.models import ReportingPeriod
 from tasks.models import TaskProgress
-from tasks.selectors import plan_table
+from tasks.selectors import leaf_key, plan_table
 from tthc_portal.printing import is_long_row, render_pdf
 
 from . import drafting
-from periods.models import ReportingPeriod
-from tasks.selectors import leaf_key
-
 from .progress import plan_progress
 from .tally import NOT_STARTED
 
@@ -59,7 +57,9 @@ class ResultRow:
     def result(self):
         """The result cell: the text as written (the status when nothing was written, for a leaf),
         then the evidence documents the text does not already cite."""
-        lines = [self.result_text.strip()] if self.result_text.strip() else ([self.status_label] if self.is_leaf else [])
+        lines = (
+            [self.result_text.strip()] if self.result_text.strip() else ([self.status_label] if self.is_leaf else [])
+        )
         if self.evidence:
             lines.append("Văn bản: " + "; ".join(self.evidence) + ".")
         return "\n".join(lines)
@@ -72,7 +72,7 @@ class ResultRow:
 
 
 def unit_label(unit):
-    """"xã Thanh Thủy", "phường Đông Ngàn"."""
+    """ "xã Thanh Thủy", "phường Đông Ngàn"."""
     return f"{unit.get_kind_display().lower()} {unit.name}"
 
 
@@ -88,28 +88,25 @@ def report_table(plan, period):
     }
     sections = plan_table(plan)
     for section in sections:
-        section.result_rows = []
-
-        def walk(rows, parents, depth):
-            for task in rows:
-                record = progress.get(task.pk)
-                text = record.result_text if record else ""
-                evidence = [_evidence_text(e) for e in record.evidence.all()] if record else []
-                section.result_rows.append(
-                    ResultRow(
-                        task=task,
-                        depth=depth,
-                        key=leaf_key(section, task, parents),
-                        is_leaf=not task.subitems,
-                        status=record.status if record else NOT_STARTED,
-                        result_text=text,
-                        evidence=[e for e in evidence if e.split(" ngày ")[0] not in text],
-                    )
-                )
-                walk(task.subitems, parents + [task], depth + 1)
-
-        walk(section.rows, [], 0)
+        section.result_rows = list(_result_rows(section, section.rows, progress, [], 0))
     return sections
+
+
+def _result_rows(section, rows, progress, parents, depth):
+    for task in rows:
+        record = progress.get(task.pk)
+        text = record.result_text if record else ""
+        evidence = [_evidence_text(e) for e in record.evidence.all()] if record else []
+        yield ResultRow(
+            task=task,
+            depth=depth,
+            key=leaf_key(section, task, parents),
+            is_leaf=not task.subitems,
+            status=record.status if record else NOT_STARTED,
+            result_text=text,
+            evidence=[e for e in evidence if e.split(" ngày ")[0] not in text],
+        )
+        yield from _result_rows(section, task.subitems, progress, parents + [task], depth + 1)
 
 
 def plan_reference(plan):
@@ -180,7 +177,8 @@ def default_summary(report):
 def default_appendix_title(report):
     return (
         "Nội dung kết quả thực hiện nhiệm vụ kiểm soát thủ tục hành chính\n"
-        f"và thực hiện cơ chế một cửa, một cửa liên thông trên địa bàn {unit_label(report.plan.unit)} {report.period_label}"
+        f"và thực hiện cơ chế một cửa, một cửa liên thông trên địa bàn {unit_label(report.plan.unit)} "
+        f"{report.period_label}"
     )
 
 
@@ -236,7 +234,10 @@ def report_context(report, *, tally=None, kpi=None, drafts=None):
         "issuing_body": decision.issuing_body if decision else f"ỦY BAN NHÂN DÂN\n{unit_label(plan.unit).upper()}",
         "governing_body": decision.governing_body if decision else "",
         # documents/_place_date.html reads a decision-like object
-        "dateline": {"place": report.place or (decision.place if decision else plan.unit.name), "issued_on": report.issued_on},
+        "dateline": {
+            "place": report.place or (decision.place if decision else plan.unit.name),
+            "issued_on": report.issued_on,
+        },
         "printed": printed(report),
         "introduction": _paragraphs(report.introduction or drafts.get("introduction", "")),
         "narrative": narrative,
@@ -247,7 +248,9 @@ def report_context(report, *, tally=None, kpi=None, drafts=None):
         "late_count": len(late_keys),
         "kpi_rows": kpi,
         "kpi_table": [drafting.kpi_cells(row) for row in kpi],
-        "kpi_chart": mark_safe(target_vs_actual_svg(kpi, **CHART_SIZE)) if kpi else "",  # our own SVG, text escaped there
+        "kpi_chart": mark_safe(target_vs_actual_svg(kpi, **CHART_SIZE))
+        if kpi
+        else "",  # our own SVG, text escaped there
         "recipients": [line.strip().lstrip("-").strip() for line in report.recipients.splitlines() if line.strip()],
         "signer": {
             "prefix": report.signer_prefix,

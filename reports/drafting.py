@@ -63,14 +63,14 @@ def rate_text(rate):
 
 
 def percent(value):
-    """"90,625%": a decimal comma, no trailing zeros; "" for no value."""
+    """ "90,625%": a decimal comma, no trailing zeros; "" for no value."""
     if value is None:
         return ""
     return rate_text(value).replace(".", ",") + "%"
 
 
 def number(value):
-    """"1.250" (a dot between thousands), "12,5" for a decimal."""
+    """ "1.250" (a dot between thousands), "12,5" for a decimal."""
     if value is None:
         return ""
     value = Decimal(value).normalize()
@@ -123,7 +123,7 @@ def kpi_cells(row):
 
 
 def kpi_line(row):
-    """"- Tỷ lệ hồ sơ …: đạt 62,5% (250/400), chỉ tiêu giao tối thiểu 50% – đạt chỉ tiêu."."""
+    """ "- Tỷ lệ hồ sơ …: đạt 62,5% (250/400), chỉ tiêu giao tối thiểu 50% – đạt chỉ tiêu."."""
     name = _indicator_name(row)
     if row.rate is None:
         target = f" (chỉ tiêu giao {row.target_text})" if _has_target(row) else ""
@@ -202,14 +202,19 @@ def kpi_summary(facts):
 def late_items(facts):
     lines = []
     if facts.late:
-        lines.append(f"Tính đến ngày {day(facts.cutoff)}, có {len(facts.late)} nội dung chậm so với thời hạn của Kế hoạch:")
+        lines.append(
+            f"Tính đến ngày {day(facts.cutoff)}, có {len(facts.late)} nội dung chậm so với thời hạn của Kế hoạch:"
+        )
         lines += [f"- {_leaf(line)}: hạn {_due(line)}, chưa hoàn thành." for line in facts.late]
     else:
         lines.append(f"Tính đến ngày {day(facts.cutoff)}, không có nội dung nào chậm so với thời hạn của Kế hoạch.")
     late_keys = {line.key for line in facts.late}
     waiting = [line for line in facts.not_started if line.key not in late_keys]
     if waiting:
-        lines.append(f"Các nội dung chưa thực hiện ({len(waiting)} nội dung, chưa đến hạn hoặc thực hiện theo hướng dẫn của cấp trên):")
+        lines.append(
+            f"Các nội dung chưa thực hiện ({len(waiting)} nội dung, chưa đến hạn hoặc thực hiện theo hướng dẫn của "
+            f"cấp trên):"
+        )
         lines += [_end(f"- {_leaf(line)}") for line in waiting]
     return "\n".join(lines)
 
@@ -224,13 +229,17 @@ def shortcomings(facts):
     for row in facts.kpi_rows:
         if row.met is False:
             lines.append(
-                f"- Chỉ tiêu “{_indicator_name(row)}” chưa đạt: đạt {percent(row.rate)}, chỉ tiêu giao {row.target_text}."
+                f"- Chỉ tiêu “{_indicator_name(row)}” chưa đạt: đạt {percent(row.rate)}, chỉ tiêu giao "
+                f"{row.target_text}."
             )
     unmeasured = [_indicator_name(row) for row in facts.kpi_rows if _has_target(row) and row.rate is None]
     if unmeasured:
         lines.append(f"- Chưa có số liệu để đánh giá chỉ tiêu: {'; '.join(unmeasured)}.")
     if not lines:
-        lines.append(f"- Các nội dung của Kế hoạch được triển khai đúng tiến độ; chưa phát sinh tồn tại, hạn chế trong {facts.period_label}.")
+        lines.append(
+            f"- Các nội dung của Kế hoạch được triển khai đúng tiến độ; chưa phát sinh tồn tại, hạn chế trong "
+            f"{facts.period_label}."
+        )
     return "\n".join(lines)
 
 
@@ -249,7 +258,9 @@ def next_steps(facts):
         f"- Tiếp tục triển khai các nội dung đang thực hiện, bảo đảm hoàn thành Kế hoạch năm {facts.year_cutoff.year} "
         f"trước ngày {day(facts.year_cutoff)}."
     )
-    lines.append("- Thực hiện nghiêm chế độ báo cáo định kỳ, đột xuất về công tác kiểm soát thủ tục hành chính theo quy định.")
+    lines.append(
+        "- Thực hiện nghiêm chế độ báo cáo định kỳ, đột xuất về công tác kiểm soát thủ tục hành chính theo quy định."
+    )
     return "\n".join(lines)
 
 

@@ -44,7 +44,9 @@ def _lines(text, width):
 
 
 def _row_height(ws, row, texts):
-    ws.row_dimensions[row].height = LINE_HEIGHT * max(_lines(text, int(width * 1.1)) for text, width in zip(texts, WIDTHS)) + 3
+    ws.row_dimensions[row].height = (
+        LINE_HEIGHT * max(_lines(text, int(width * 1.1)) for text, width in zip(texts, WIDTHS, strict=False)) + 3
+    )
 
 
 def report_workbook(report, *, tally=None, sections=None):
@@ -64,7 +66,9 @@ def report_workbook(report, *, tally=None, sections=None):
         (wording["appendix_title"], True, False, 13),
         (wording["appendix_attachment_line"], False, True, 12),
     ):
-        _text(ws.cell(row=row, column=1), text, bold=bold, italic=italic, size=size, alignment=MIDDLE_CENTRE, border=None)
+        _text(
+            ws.cell(row=row, column=1), text, bold=bold, italic=italic, size=size, alignment=MIDDLE_CENTRE, border=None
+        )
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(COLUMNS))
         ws.row_dimensions[row].height = (LINE_HEIGHT + 2) * _lines(text, int(sum(WIDTHS) * 0.9)) + 4
         row += 1

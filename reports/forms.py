@@ -6,9 +6,9 @@ from datetime import date
 from django import forms
 from django.core.validators import MaxLengthValidator
 
-from .models import Report
-
 from periods.models import ReportingPeriod
+
+from .models import Report
 
 MAX_FIELD_CHARS = 20_000
 
@@ -17,10 +17,21 @@ class ReportForm(forms.ModelForm):
     class Meta:
         model = Report
         fields = [
-            "number", "issued_on", "place", "summary",
-            "introduction", "results", "kpi_summary", "late_items", "shortcomings", "next_steps",
-            "recipients", "signer_prefix", "signer_title", "signer_name",
-        ]  # fmt: skip
+            "number",
+            "issued_on",
+            "place",
+            "summary",
+            "introduction",
+            "results",
+            "kpi_summary",
+            "late_items",
+            "shortcomings",
+            "next_steps",
+            "recipients",
+            "signer_prefix",
+            "signer_title",
+            "signer_name",
+        ]
         labels = {
             "number": "Số báo cáo",
             "issued_on": "Ngày báo cáo",
@@ -61,7 +72,9 @@ class ReportForm(forms.ModelForm):
 
 class BatchForm(forms.Form):
     unit = forms.ModelChoiceField(label="Đơn vị", queryset=None, empty_label=None)
-    period = forms.ModelChoiceField(label="Kỳ báo cáo", queryset=ReportingPeriod.objects.all(), to_field_name="code", empty_label=None)
+    period = forms.ModelChoiceField(
+        label="Kỳ báo cáo", queryset=ReportingPeriod.objects.all(), to_field_name="code", empty_label=None
+    )
     year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100)
 
     def __init__(self, *args, units, latest_year=None, **kwargs):

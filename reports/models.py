@@ -1,9 +1,8 @@
 from django.conf import settings
 from django.db import models
 
-from tthc_portal.jobs import JobRecord, JobState
-
 from periods.models import ReportingPeriod
+from tthc_portal.jobs import JobRecord, JobState
 
 
 class Report(models.Model):
@@ -17,8 +16,12 @@ class Report(models.Model):
     number = models.PositiveIntegerField("số", null=True, blank=True)
     number_suffix = models.CharField("ký hiệu", max_length=40, default="BC-UBND")
     issued_on = models.DateField("ngày", null=True, blank=True)
-    place = models.CharField("địa danh", max_length=100, blank=True, help_text="Trống: lấy theo văn bản ban hành kế hoạch.")
-    summary = models.TextField("trích yếu", blank=True, help_text="Trống: “Kết quả thực hiện công tác kiểm soát thủ tục hành chính …”.")
+    place = models.CharField(
+        "địa danh", max_length=100, blank=True, help_text="Trống: lấy theo văn bản ban hành kế hoạch."
+    )
+    summary = models.TextField(
+        "trích yếu", blank=True, help_text="Trống: “Kết quả thực hiện công tác kiểm soát thủ tục hành chính …”."
+    )
     # The narrative, in the order it prints. Empty fields get a draft from the data (never over an edit).
     introduction = models.TextField("mở đầu", blank=True)
     results = models.TextField("kết quả thực hiện", blank=True)
@@ -36,9 +39,13 @@ class Report(models.Model):
     result_column = models.CharField("tên cột kết quả", max_length=200, blank=True)
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True, null=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="người cập nhật", null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name="người cập nhật",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
-    )  # fmt: skip
+    )
 
     class Meta:
         verbose_name = "báo cáo"
@@ -54,7 +61,7 @@ class Report(models.Model):
 
     @property
     def number_text(self):
-        """"05/BC-UBND", or the blank left for the number ("      /BC-UBND") before it is issued."""
+        """ "05/BC-UBND", or the blank left for the number ("      /BC-UBND") before it is issued."""
         return f"{self.number:02d}/{self.number_suffix}" if self.number else f"      /{self.number_suffix}"
 
 
@@ -64,7 +71,9 @@ class ReportBatch(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="người yêu cầu", null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    unit = models.ForeignKey("orgs.Unit", verbose_name="đơn vị", on_delete=models.CASCADE, related_name="report_batches")
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name="đơn vị", on_delete=models.CASCADE, related_name="report_batches"
+    )
     period = models.ForeignKey(ReportingPeriod, verbose_name="kỳ báo cáo", on_delete=models.PROTECT)
     year = models.PositiveSmallIntegerField("năm")
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
@@ -103,20 +112,30 @@ class ReportDocument(JobRecord):
 
     job_name = "report"
 
-    plan = models.ForeignKey("plans.Plan", verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="report_documents")
+    plan = models.ForeignKey(
+        "plans.Plan", verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="report_documents"
+    )
     period = models.ForeignKey(ReportingPeriod, verbose_name="kỳ báo cáo", on_delete=models.PROTECT)
     plan_version = models.PositiveIntegerField("phiên bản kế hoạch")
     file_pdf = models.FileField("tệp PDF", upload_to=report_file_path, blank=True, max_length=255)
     file_xlsx = models.FileField("tệp Excel", upload_to=report_file_path, blank=True, max_length=255)
     pages = models.PositiveSmallIntegerField("số trang", null=True, blank=True)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="người yêu cầu", null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name="người yêu cầu",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
-    )  # fmt: skip
+    )
     batch = models.ForeignKey(
-        ReportBatch, verbose_name="lượt tạo hàng loạt", null=True, blank=True, on_delete=models.SET_NULL,
+        ReportBatch,
+        verbose_name="lượt tạo hàng loạt",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="documents",
-    )  # fmt: skip
+    )
     # The Celery task that holds the job while it is RUNNING: a retry or a redelivery of that same
     # task may take it over; another copy of the message leaves it alone (reports.services._claim).
     task_id = models.CharField("mã tác vụ", max_length=64, blank=True)
@@ -151,7 +170,9 @@ class ReportDocument(JobRecord):
 class ProgressSnapshot(models.Model):
     """The tally of a plan at a period's cut-off, as last computed (reports.tasks.compute_progress)."""
 
-    plan = models.ForeignKey("plans.Plan", verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="progress_snapshots")
+    plan = models.ForeignKey(
+        "plans.Plan", verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="progress_snapshots"
+    )
     period = models.ForeignKey(ReportingPeriod, verbose_name="kỳ báo cáo", on_delete=models.PROTECT)
     plan_version = models.PositiveIntegerField("phiên bản kế hoạch")
     total = models.PositiveIntegerField("tổng nội dung")

@@ -37,4 +37,3 @@ def plan_progress(*, plan, period):
                 )
             )
     return tally(items, period.cutoff(plan.year))
-

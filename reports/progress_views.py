@@ -33,7 +33,9 @@ def progress_view(*, write):
             args = (plan,) if period_code is None else (plan, period_or_404(period_code))
             return view(request, *args, **kwargs)
 
-        return plan_view(with_period, require=services.can_record_progress if write else None, denied=services.denied_message)
+        return plan_view(
+            with_period, require=services.can_record_progress if write else None, denied=services.denied_message
+        )
 
     return decorator
 
@@ -128,13 +130,18 @@ def sheet(request, plan, period):
 def carry_forward(request, plan, period):
     filled = services.carry_forward(plan=plan, period=period, user=request.user)
     if filled:
-        notice = f"Đã lấy kết quả kỳ trước cho {filled} dòng còn trống. Hãy xem lại các dòng được đánh dấu “lấy từ kỳ trước”."
+        notice = (
+            f"Đã lấy kết quả kỳ trước cho {filled} dòng còn trống. Hãy xem lại các dòng được đánh dấu “lấy từ "
+            f"kỳ trước”."
+        )
     else:
         notice = "Không có dòng nào để lấy: các dòng của kỳ này đã có kết quả, hoặc kỳ trước chưa ghi gì."
     if not request.htmx:
         messages.success(request, notice)
         return redirect("progress:sheet", plan_pk=plan.pk, period_code=period.code)
-    return render(request, "progress/_sheet_body.html", _sheet_context(request, plan, period, notice=notice, oob_tabs=True))
+    return render(
+        request, "progress/_sheet_body.html", _sheet_context(request, plan, period, notice=notice, oob_tabs=True)
+    )
 
 
 # --- one row ---------------------------------------------------------------------------------------
@@ -211,7 +218,9 @@ def row_save(request, plan, period, task_pk):
         form.focus_first_error()
         refused_file = bool(request.FILES.get("evidence_file"))
         if not request.htmx:
-            context = _sheet_context(request, plan, period, edit_task_pk=row.task.pk, edit_form=form, refused_file=refused_file)
+            context = _sheet_context(
+                request, plan, period, edit_task_pk=row.task.pk, edit_form=form, refused_file=refused_file
+            )
             return render(request, "progress/sheet.html", context)
         return _render_form(request, plan, period, row, form, refused_file=refused_file)
     if not request.htmx:
@@ -276,4 +285,3 @@ def evidence_file(request, plan, evidence_pk):
         filename=evidence.file_name or evidence.file.name.rsplit("/", 1)[-1],
         content_type=evidence.content_type,
     )
-

@@ -22,18 +22,17 @@ from django.core.files.base import ContentFile
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
+from indicators.selectors import kpi_rows
 from orgs.models import COMMUNE_LEVEL_KINDS, Membership, Unit
 from orgs.scoping import manages_unit, roles_for
+from periods.models import ReportingPeriod
 from plans.models import Plan
 from tthc_portal.jobs import JobState
-
-from indicators.selectors import kpi_rows
 
 from . import drafting
 from .documents import build_report_pdf, report_facts, report_table
 from .exporting import report_xlsx
 from .models import ProgressSnapshot, Report, ReportBatch, ReportDocument
-from periods.models import ReportingPeriod
 from .progress import plan_progress
 
 logger = logging.getLogger(__name__)
@@ -293,7 +292,9 @@ def batch_plans(*, unit, year):
     """The latest plan of `year` of every commune-level unit below `unit`, in the tree's order."""
     communes = unit.descendants().filter(kind__in=COMMUNE_LEVEL_KINDS)
     plans = {}
-    for plan in Plan.objects.filter(unit__in=communes, year=year).select_related("unit").order_by("unit__path", "revision"):
+    for plan in (
+        Plan.objects.filter(unit__in=communes, year=year).select_related("unit").order_by("unit__path", "revision")
+    ):
         plans[plan.unit_id] = plan  # the last revision wins
     return list(plans.values())
 

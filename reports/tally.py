@@ -18,8 +18,11 @@ from tasks.deadlines import DeadlineKind
 from tasks.statuses import CARRIED_OUT, ProgressStatus
 
 DONE, IN_PROGRESS, NOT_ARISEN, NOT_STARTED = (
-    ProgressStatus.DONE, ProgressStatus.IN_PROGRESS, ProgressStatus.NOT_ARISEN, ProgressStatus.NOT_STARTED,
-)  # fmt: skip - one status a line would hide the four
+    ProgressStatus.DONE,
+    ProgressStatus.IN_PROGRESS,
+    ProgressStatus.NOT_ARISEN,
+    ProgressStatus.NOT_STARTED,
+)
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,10 @@ class Tally:
             "done": self.done,
             "rate": float(self.rate),
             "by_status": self.by_status,
-            "late": [{"key": leaf.key, "content": leaf.content, "due_dates": [d.isoformat() for d in leaf.due_dates]} for leaf in self.late],
+            "late": [
+                {"key": leaf.key, "content": leaf.content, "due_dates": [d.isoformat() for d in leaf.due_dates]}
+                for leaf in self.late
+            ],
         }
 
 
@@ -57,7 +63,13 @@ def tally(leaves, cutoff: date) -> Tally:
     done = sum(by_status[status] for status in CARRIED_OUT)
     rate = Decimal(done) * 100 / Decimal(len(leaves)) if leaves else Decimal(0)
     rate = Decimal(format(rate.normalize(), "f"))  # 90.625, 100 (not 1E+2)
-    return Tally(total=len(leaves), done=done, rate=rate, by_status=by_status, late=[leaf for leaf in leaves if is_late(leaf, cutoff)])
+    return Tally(
+        total=len(leaves),
+        done=done,
+        rate=rate,
+        by_status=by_status,
+        late=[leaf for leaf in leaves if is_late(leaf, cutoff)],
+    )
 
 
 def is_late(leaf, cutoff):

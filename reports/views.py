@@ -11,8 +11,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from indicators.charts import target_vs_actual_svg
 from indicators.selectors import kpi_rows
-from plans.models import Plan
+from periods.access import period_or_404
+from periods.models import ReportingPeriod
 from plans.access import forbidden, plan_view
+from plans.models import Plan
 from plans.selectors import listed_plans
 from tasks.progress import default_period
 
@@ -21,11 +23,7 @@ from .documents import unit_label
 from .exporting import XLSX_CONTENT_TYPE
 from .forms import BatchForm, ReportForm
 from .models import ReportBatch, ReportDocument
-from periods.access import period_or_404
-from periods.models import ReportingPeriod
 from .progress import plan_progress
-
-
 
 
 def _current_document(plan, period):
@@ -106,7 +104,7 @@ def report_page(request, plan, period_code):
 @require_POST
 @plan_view
 def redraft(request, plan, period_code):
-    """"Soạn lại bản nháp": every narrative field written again from the data."""
+    """ "Soạn lại bản nháp": every narrative field written again from the data."""
     period = period_or_404(period_code)
     report = services.get_report(plan=plan, period=period)
     services.regenerate_draft(report=report, user=request.user)  # a refusal is plan_view's 403
@@ -117,7 +115,7 @@ def redraft(request, plan, period_code):
 @require_POST
 @plan_view
 def document_request(request, plan, period_code):
-    """"Tạo báo cáo" / "Tạo lại" / "Thử lại": queue the render of the plan's current version."""
+    """ "Tạo báo cáo" / "Tạo lại" / "Thử lại": queue the render of the plan's current version."""
     period = period_or_404(period_code)
     if not services.can_write_report(request.user, plan):
         raise PermissionDenied(services.denied_message(plan))
@@ -144,10 +142,14 @@ def document_download(request, plan, document_pk, kind):
         raise Http404("Báo cáo chưa sẵn sàng.")
     stem = f"bao-cao-{plan.unit.slug}-{plan.year}-{document.period.code.lower()}"
     if kind == "pdf":
-        return FileResponse(document.file_pdf.open("rb"), as_attachment=True, filename=f"{stem}.pdf", content_type="application/pdf")
+        return FileResponse(
+            document.file_pdf.open("rb"), as_attachment=True, filename=f"{stem}.pdf", content_type="application/pdf"
+        )
     if not document.file_xlsx:
         raise Http404("Chưa có tệp Excel.")
-    return FileResponse(document.file_xlsx.open("rb"), as_attachment=True, filename=f"{stem}.xlsx", content_type=XLSX_CONTENT_TYPE)
+    return FileResponse(
+        document.file_xlsx.open("rb"), as_attachment=True, filename=f"{stem}.xlsx", content_type=XLSX_CONTENT_TYPE
+    )
 
 
 # --- the reviewer's batch ---------------------------------------------------------------------------
@@ -184,7 +186,12 @@ def _visible_batch(request, pk):
 
 def _batch_context(batch):
     documents = list(batch.documents.select_related("plan__unit", "period").order_by("plan__unit__path"))
-    return {"batch": batch, "documents": documents, "counts": batch.counts(), "label": batch.period.label_for(batch.year)}
+    return {
+        "batch": batch,
+        "documents": documents,
+        "counts": batch.counts(),
+        "label": batch.period.label_for(batch.year),
+    }
 
 
 @require_GET

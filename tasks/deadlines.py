@@ -105,11 +105,10 @@ import calendar
 import re
 import unicodedata
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Callable
-
 
 
 class DeadlineKind(StrEnum):
@@ -409,7 +408,10 @@ _PATTERNS: list[tuple[str, Handler]] = [
     (r"(?:bắt\s+đầu\s+)?\btừ\s+(?=ngày|tháng|quý|\d)", _marker("from")),
     (r"\b(?:đến|tới)\b", _marker("to")),
     # dates: "15/9/2024", "ngày 30 tháng 6 năm 2024"
-    (rf"(?<![\d/.])(?P<day>\d{{1,2}})\s*(?P<sep>[/.-])\s*(?P<month>\d{{1,2}})\s*(?P=sep)\s*{_YEAR}(?![\d/])", _full_date),
+    (
+        rf"(?<![\d/.])(?P<day>\d{{1,2}})\s*(?P<sep>[/.-])\s*(?P<month>\d{{1,2}})\s*(?P=sep)\s*{_YEAR}(?![\d/])",
+        _full_date,
+    ),
     (rf"ngày\s+(?P<day>\d{{1,2}})\s+tháng\s+(?P<month>\d{{1,2}})(?:\s+năm\s+{_YEAR})?(?!\d)", _day_month),
     # parts of a year and frequencies
     (rf"(?<!\d)(?P<n>\d{{1,2}})\s*tháng\s+(?P<part>đầu|cuối)\s+năm(?:\s*{_YEAR})?(?!\d)", _first_months),

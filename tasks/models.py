@@ -3,6 +3,7 @@ import unicodedata
 import uuid
 import zipfile
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
@@ -21,12 +22,16 @@ DEADLINE_KIND_CHOICES = [(kind.value, KIND_LABELS[kind]) for kind in DeadlineKin
 class RowCells(models.Model):
     """The cells a plan row carries, as printed: lead, partners, deadline and expected product."""
 
+    _history_user: Any  # set before a save: django-simple-history records who changed the row
+
     lead = models.TextField("chủ trì", blank=True)
     partners = models.TextField("phối hợp", blank=True)
     deadline_text = models.TextField("thời hạn", blank=True)
     product = models.TextField("sản phẩm dự kiến", blank=True)
     # What the deadline text means, parsed with the plan's year (tasks.deadlines).
-    deadline_kind = models.CharField("loại thời hạn", max_length=10, choices=DEADLINE_KIND_CHOICES, default=DeadlineKind.UNKNOWN)
+    deadline_kind = models.CharField(
+        "loại thời hạn", max_length=10, choices=DEADLINE_KIND_CHOICES, default=DeadlineKind.UNKNOWN
+    )
     due_dates = models.JSONField("các ngày đến hạn", default=list, blank=True)
     # Bumped by each change to the row's content (plans.editing.services, the admin): a form loaded at
     # revision n is refused when the stored one is no longer n (optimistic locking). Moves do not bump it.
@@ -51,6 +56,7 @@ class RowCells(models.Model):
 
 
 class Section(RowCells):
+    rows: list["Task"]  # set by tasks.selectors.plan_table: the top-level rows, in order
     plan = models.ForeignKey("plans.Plan", verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="sections")
     order = models.PositiveSmallIntegerField("thứ tự")
     number = models.CharField("số mục", max_length=10, help_text="I, II, III …")
@@ -74,15 +80,20 @@ class Section(RowCells):
 class Task(RowCells):
     """A row of the plan table (nội dung công việc), or a sub-item of one."""
 
+    subitems: list["Task"]  # set by tasks.selectors.plan_table: the row's sub-items, in order
     section = models.ForeignKey(Section, verbose_name="mục", on_delete=models.CASCADE, related_name="tasks")
     parent = models.ForeignKey(
         "self", verbose_name="thuộc nội dung", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
     )
     order = models.PositiveSmallIntegerField("thứ tự")
-    number = models.CharField("số TT", max_length=20, blank=True, help_text="Như in: “1”, “2.1”, “3.”, “-” cho gạch đầu dòng.")
+    number = models.CharField(
+        "số TT", max_length=20, blank=True, help_text="Như in: “1”, “2.1”, “3.”, “-” cho gạch đầu dòng."
+    )
     content = models.TextField("nội dung công việc")
 
-    history = HistoricalRecords(verbose_name="lịch sử nội dung công việc", verbose_name_plural="lịch sử nội dung công việc")
+    history = HistoricalRecords(
+        verbose_name="lịch sử nội dung công việc", verbose_name_plural="lịch sử nội dung công việc"
+    )
 
     class Meta:
         verbose_name = "nội dung công việc"
@@ -148,7 +159,9 @@ EVIDENCE_KINDS = {  # kind → (extension, content type)
     "xlsx": (".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
 }
 EVIDENCE_SIZE_MESSAGE = "Tệp lớn hơn 10 MB. Hãy nén hoặc chụp lại với độ phân giải thấp hơn rồi tải lên."
-EVIDENCE_TYPE_MESSAGE = "Chỉ nhận tệp PDF, ảnh (JPG, PNG, WebP), Word (.docx) hoặc Excel (.xlsx). Tệp này không phải các loại đó."
+EVIDENCE_TYPE_MESSAGE = (
+    "Chỉ nhận tệp PDF, ảnh (JPG, PNG, WebP), Word (.docx) hoặc Excel (.xlsx). Tệp này không phải các loại đó."
+)
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -170,7 +183,8 @@ def evidence_kind(file):
             return _image_kind(file)
         if head.startswith(_OLE2_MAGIC):
             raise ValidationError(
-                "Tệp Word/Excel đời cũ (.doc, .xls) hoặc có đặt mật khẩu không được nhận: hãy lưu lại dưới dạng .docx/.xlsx "
+                "Tệp Word/Excel đời cũ (.doc, .xls) hoặc có đặt mật khẩu không được nhận: hãy lưu lại dưới dạng "
+                ".docx/.xlsx "
                 "không đặt mật khẩu, hoặc in ra PDF.",
                 code="type",
             )
@@ -222,7 +236,9 @@ def evidence_upload_to(instance, filename):
 class ProgressEvidence(models.Model):
     """A document that proves a row's result in a period: “Báo cáo số 46/BC-UBND ngày 05/6/2023 …”."""
 
-    progress = models.ForeignKey(TaskProgress, verbose_name="tiến độ", on_delete=models.CASCADE, related_name="evidence")
+    progress = models.ForeignKey(
+        TaskProgress, verbose_name="tiến độ", on_delete=models.CASCADE, related_name="evidence"
+    )
     order = models.PositiveSmallIntegerField("thứ tự", default=1)
     number = models.CharField("số/ký hiệu", max_length=100, help_text="Ví dụ: 46/BC-UBND.")
     issued_on = models.DateField("ngày ban hành", null=True, blank=True)

@@ -17,6 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -73,7 +74,7 @@ _NUMBER_PREFIX = re.compile(r"^\s*số\s*:?\s*", re.IGNORECASE)
 
 
 def clean_evidence_number(number):
-    """"Số: 46/BC-UBND" → "46/BC-UBND"; spaces collapsed."""
+    """ "Số: 46/BC-UBND" → "46/BC-UBND"; spaces collapsed."""
     number = unicodedata.normalize("NFC", str(number or ""))
     number = _NUMBER_PREFIX.sub("", number)
     return re.sub(r"\s+", " ", number).strip()
@@ -105,7 +106,14 @@ def _evidence_errors(item, *, prefix=""):
 
 
 def _has_content(item):
-    return any([clean_evidence_number(item.get("number")), _clean_text(item.get("title")), item.get("issued_on"), item.get("file")])
+    return any(
+        [
+            clean_evidence_number(item.get("number")),
+            _clean_text(item.get("title")),
+            item.get("issued_on"),
+            item.get("file"),
+        ]
+    )
 
 
 # --- recording one row -----------------------------------------------------------------------------
@@ -160,7 +168,11 @@ def record_progress(*, task, period, status, result_text, user, evidence=()):
             for item in cleaned_items:
                 order += 1
                 document = ProgressEvidence(
-                    progress=progress, order=order, number=item["number"], issued_on=item["issued_on"], title=item["title"]
+                    progress=progress,
+                    order=order,
+                    number=item["number"],
+                    issued_on=item["issued_on"],
+                    title=item["title"],
                 )
                 if item["file"]:
                     document.file_name = _display_name(item["file"].name, item["kind"])
@@ -181,13 +193,12 @@ def remove_evidence(*, evidence, user):
     plan = evidence.progress.task.section.plan
     _require_record(user, plan)
     with transaction.atomic():
-        name = evidence.file.name if evidence.file else ""
-        storage = evidence.file.storage if evidence.file else None
+        name, storage = (evidence.file.name, evidence.file.storage) if evidence.file else ("", None)
         progress = evidence.progress
         evidence.delete()
         progress.updated_by = user  # the row changed: its time stamp says so (reports key on it)
         progress.save(update_fields=["updated_by", "updated_at"])
-        if name and not ProgressEvidence.objects.filter(file=name).exists():
+        if storage is not None and not ProgressEvidence.objects.filter(file=name).exists():
             transaction.on_commit(lambda: storage.delete(name))
 
 
@@ -218,7 +229,7 @@ def carry_forward(*, plan, period, user):
         leaf_ids = [row.task.pk for row in period_sheet(plan=plan, period=period).leaves if row.progress is None]
         if not leaf_ids:
             return 0
-        best = {}
+        best: dict[int, TaskProgress] = {}
         candidates = (
             TaskProgress.objects.filter(task_id__in=leaf_ids, period_id__in=rank)
             .select_related("period")
@@ -264,7 +275,9 @@ def carry_source(*, plan, period):
     quả kỳ trước" would mostly copy from), or None."""
     sources = earlier_periods(period, plan.year)
     used = set(
-        TaskProgress.objects.filter(task__section__plan=plan, period__in=sources).values_list("period_id", flat=True).distinct()
+        TaskProgress.objects.filter(task__section__plan=plan, period__in=sources)
+        .values_list("period_id", flat=True)
+        .distinct()
     )
     return next((source for source in sources if source.pk in used), None)
 
@@ -278,7 +291,7 @@ class SheetRow:
     depth: int
     key: str  # "II.5", "II.1 (3)" for the third bullet under II.1
     is_leaf: bool
-    progress: object = None  # TaskProgress of the period, with .evidence prefetched, or None
+    progress: Any = None  # TaskProgress of the period, with .evidence prefetched, or None
 
     @property
     def status(self):
@@ -352,7 +365,9 @@ def period_counts(*, plan):
 def progress_changed_at(*, plan, period):
     """When the plan's progress for `period` last changed (None before any): what a generated report
     of that period can be keyed on, since recording progress does not change the plan's version."""
-    return TaskProgress.objects.filter(task__section__plan=plan, period=period).aggregate(last=Max("updated_at"))["last"]
+    return TaskProgress.objects.filter(task__section__plan=plan, period=period).aggregate(last=Max("updated_at"))[
+        "last"
+    ]
 
 
 CUMULATIVE_CODES = ("Q1", "6M", "9M", "Y")  # what communes report on: from the year's start

@@ -13,7 +13,8 @@ def plan_table(plan):
     for section in sections:
         section.plan = plan  # no query per row for the plan
         by_id[section.pk] = section
-    top, sub = defaultdict(list), defaultdict(list)
+    top: defaultdict[int, list[Task]] = defaultdict(list)
+    sub: defaultdict[int, list[Task]] = defaultdict(list)
     for task in Task.objects.filter(section__plan=plan).order_by("order", "pk"):
         task.section = by_id[task.section_id]
         task.subitems = sub[task.pk]
@@ -40,7 +41,7 @@ def leaves(rows):
 
 
 def leaf_key(section, task, parents):
-    """"II.5", "III.1.2", or "II.1 (3)" for the third bullet under II.1."""
+    """ "II.5", "III.1.2", or "II.1 (3)" for the third bullet under II.1."""
     path = [section.number] + [p.number.rstrip(".") for p in parents if p.number != "-"]
     if task.number == "-":
         return f"{'.'.join(path)} ({task.order})"

@@ -16,19 +16,25 @@ def create_table(*, plan, sections):
     created_sections = []
     for order, data in enumerate(sections, start=1):
         section = Section(plan=plan, order=order, number=data["number"], title=data["title"])
-        for key in CELL_KEYS:
-            setattr(section, key, data.get(key, "") or "")
+        for cell in CELL_KEYS:
+            setattr(section, cell, data.get(cell, "") or "")
         section.set_deadline(data.get("deadline", "") or "", plan.year)
         created_sections.append(section)
     bulk_create_with_history(created_sections, Section, default_date=now)
 
-    rows_by_key = {}
-    level = [(section, None, data.get("tasks", []), (section.number,)) for section, data in zip(created_sections, sections)]
+    rows_by_key: dict[tuple[str, ...], tuple[Task, dict]] = {}
+    level: list[tuple[Section, Task | None, list, tuple[str, ...]]] = [
+        (section, None, data.get("tasks", []), (section.number,))
+        for section, data in zip(created_sections, sections, strict=True)
+    ]
     while level:  # one bulk insert per depth
-        batch, next_level = [], []
+        batch: list[tuple[Task, dict, tuple[str, ...]]] = []
+        next_level: list[tuple[Section, Task | None, list, tuple[str, ...]]] = []
         for section, parent, rows, key in level:
             for order, data in enumerate(rows, start=1):
-                task = Task(section=section, parent=parent, order=order, number=data.get("number", ""), content=data["content"])
+                task = Task(
+                    section=section, parent=parent, order=order, number=data.get("number", ""), content=data["content"]
+                )
                 for cell in CELL_KEYS:
                     setattr(task, cell, data.get(cell, "") or "")
                 task.set_deadline(data.get("deadline", "") or "", plan.year)

@@ -15,16 +15,26 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from indicators.models import Measurement, PlanTarget
-from orgs.models import AuditEvent, Membership, Unit
+from orgs.models import AuditEvent, Unit
 from orgs.scoping import units_visible_to
-from plans.workflow import services as workflow
 from plans.models import Notification, Plan, PlanComment, PlanPdf
+from plans.workflow import services as workflow
 from tasks.models import ProgressEvidence, Section, Task, TaskProgress
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["editor", "signer", "reviewer", "admin"]
-UNITS = ["hai-duong", "gia-loc", "le-loi", "thanh-hoa", "ha-trung", "ha-tan", "bac-giang", "huyen-chua-ro", "thanh-thuy"]
+UNITS = [
+    "hai-duong",
+    "gia-loc",
+    "le-loi",
+    "thanh-hoa",
+    "ha-trung",
+    "ha-tan",
+    "bac-giang",
+    "huyen-chua-ro",
+    "thanh-thuy",
+]
 COMMUNE_KINDS = {Unit.Kind.COMMUNE, Unit.Kind.WARD, Unit.Kind.TOWNSHIP}
 WRITERS = {"editor", "admin"}  # roles on the plan's own unit that edit it, record progress and KPIs
 PERIOD = "9M"
@@ -104,7 +114,10 @@ PLAN_URLS = {
     "indicators:target_save": ("post", lambda plan, ctx: {"plan_pk": plan.pk, "target_pk": ctx["target"]}),
     "indicators:target_remove": ("post", lambda plan, ctx: {"plan_pk": plan.pk, "target_pk": ctx["target"]}),
     "indicators:measurement_add": ("post", PERIOD_KW),
-    "indicators:measurement_save": ("post", lambda plan, ctx: {**PERIOD_KW(plan, ctx), "indicator_pk": ctx["indicator"]}),
+    "indicators:measurement_save": (
+        "post",
+        lambda plan, ctx: {**PERIOD_KW(plan, ctx), "indicator_pk": ctx["indicator"]},
+    ),
     "reports:plan": ("view_redirect", PP),
     "reports:report": ("view", PERIOD_KW),
     "reports:redraft": ("post", PERIOD_KW),
@@ -167,7 +180,8 @@ class World:
                 self.users[user.username] = (user, unit, role, client)
         self.plans = list(Plan.objects.select_related("unit").order_by("pk"))
         self.visible = {
-            name: set(units_visible_to(user).values_list("pk", flat=True)) for name, (user, *_rest) in self.users.items()
+            name: set(units_visible_to(user).values_list("pk", flat=True))
+            for name, (user, *_rest) in self.users.items()
         }
         self.ctx = {plan.pk: self._context(plan) for plan in self.plans}
 
@@ -266,7 +280,11 @@ def test_plan_urls_matrix(world, app):
                     status, expected = world.client(username).post(url, {}).status_code, 404
                 else:
                     expected = expected_get(kind, world, username, plan)
-                    if expected != 404 and "target_pk" in build(plan, world.ctx[plan.pk]) and world.ctx[plan.pk]["target"] == NONE:
+                    if (
+                        expected != 404
+                        and "target_pk" in build(plan, world.ctx[plan.pk])
+                        and world.ctx[plan.pk]["target"] == NONE
+                    ):
                         expected = 404  # this plan sets no KPI target: the target's URL finds nothing
                     status = world.client(username).get(url).status_code
                 if status != expected:
@@ -296,7 +314,7 @@ def test_anonymous_sees_only_the_login_page(world):
 def test_global_pages(world):
     failures = []
     plan_links = {plan.pk: f'href="{reverse("plans:detail", args=[plan.pk])}"' for plan in world.plans}
-    for username, (user, unit, role, client) in world.users.items():
+    for username, (_user, unit, role, client) in world.users.items():
         reviewer_above_commune = role == "reviewer" and unit.kind not in COMMUNE_KINDS
         expected = {
             "plans:list": 200,
@@ -320,7 +338,9 @@ def test_global_pages(world):
             content = client.get(reverse(name)).content.decode()
             for plan in world.plans:
                 if (plan_links[plan.pk] in content) != world.sees(username, plan):
-                    failures.append(f"{username} {name}: link to {plan.unit.slug} shown={plan_links[plan.pk] in content}")
+                    failures.append(
+                        f"{username} {name}: link to {plan.unit.slug} shown={plan_links[plan.pk] in content}"
+                    )
     assert failures == []
 
 
@@ -410,7 +430,9 @@ def test_workflow_steps(world):
     assert comment.resolved_at is not None
 
     # return: a reviewer above.
-    _refused(world, url("plans:return"), {"comment": "Sửa"}, wrong_roles=["le-loi-editor", "le-loi-reviewer", "le-loi-admin"])
+    _refused(
+        world, url("plans:return"), {"comment": "Sửa"}, wrong_roles=["le-loi-editor", "le-loi-reviewer", "le-loi-admin"]
+    )
     assert world.client("gia-loc-reviewer").post(url("plans:return"), {"comment": "Sửa"}).status_code == 302
     assert _reload(plan).status == Plan.Status.RETURNED
 
@@ -441,11 +463,22 @@ def test_workflow_steps(world):
 
 
 EDIT_POSTS = [
-    "plans:edit_decision", "plans:edit_legal_bases", "plans:edit_articles", "plans:edit_recipients",
-    "plans:edit_table_heading", "plans:edit_section_add", "plans:edit_section_form", "plans:edit_section_move",
-    "plans:edit_section_delete", "plans:edit_task_add", "plans:edit_task_form", "plans:edit_task_move",
-    "plans:edit_task_delete", "plans:import_confirm", "indicators:target_add",
-]  # fmt: skip
+    "plans:edit_decision",
+    "plans:edit_legal_bases",
+    "plans:edit_articles",
+    "plans:edit_recipients",
+    "plans:edit_table_heading",
+    "plans:edit_section_add",
+    "plans:edit_section_form",
+    "plans:edit_section_move",
+    "plans:edit_section_delete",
+    "plans:edit_task_add",
+    "plans:edit_task_form",
+    "plans:edit_task_move",
+    "plans:edit_task_delete",
+    "plans:import_confirm",
+    "indicators:target_add",
+]
 
 
 def test_editing_posts(world):
@@ -463,7 +496,9 @@ def test_editing_posts(world):
     assert Task.objects.filter(section__plan=plan).count() < before
 
     section = plan.sections.order_by("-order").first()
-    response = world.client("le-loi-admin").post(reverse("plans:edit_section_move", args=[plan.pk, section.pk]), {"direction": "up"})
+    response = world.client("le-loi-admin").post(
+        reverse("plans:edit_section_move", args=[plan.pk, section.pk]), {"direction": "up"}
+    )
     assert response.status_code == 200
     section.refresh_from_db()
     assert section.order < plan.sections.order_by("-order").first().order
@@ -471,7 +506,10 @@ def test_editing_posts(world):
     # A locked (submitted) plan refuses its own editor too.
     workflow.submit_plan(plan=_reload(plan), user=world.users["le-loi-editor"][0])
     before = snapshot()
-    assert editor.post(reverse("plans:edit_section_move", args=[plan.pk, section.pk]), {"direction": "down"}).status_code == 403
+    assert (
+        editor.post(reverse("plans:edit_section_move", args=[plan.pk, section.pk]), {"direction": "down"}).status_code
+        == 403
+    )
     assert snapshot() == before
 
 
@@ -537,7 +575,9 @@ def test_progress_posts(world):
 
     response = world.client("le-loi-editor").post(row_url, data)
     assert response.status_code == 302, response.content.decode()[:300]
-    assert TaskProgress.objects.filter(task_id=ctx["leaf"], period__code=PERIOD, status=TaskProgress.Status.DONE).exists()
+    assert TaskProgress.objects.filter(
+        task_id=ctx["leaf"], period__code=PERIOD, status=TaskProgress.Status.DONE
+    ).exists()
     assert world.client("le-loi-admin").post(carry).status_code == 302
 
 

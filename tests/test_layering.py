@@ -48,7 +48,9 @@ def test_every_app_imports_only_the_apps_below_it():
 
 
 def test_every_project_app_has_its_layer():
-    project_apps = {config.name for config in apps.get_app_configs() if Path(config.path).parent == Path(settings.BASE_DIR)}
+    project_apps = {
+        config.name for config in apps.get_app_configs() if Path(config.path).parent == Path(settings.BASE_DIR)
+    }
     assert project_apps == set(LAYERS)
 
 

@@ -89,7 +89,9 @@ def test_the_login_form_needs_its_csrf_token():
     assert login(client, user).status_code == 403
     page = client.get(reverse("login"))
     token = page.context["csrf_token"]
-    response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD, "csrfmiddlewaretoken": str(token)})
+    response = client.post(
+        reverse("login"), {"username": user.username, "password": PASSWORD, "csrfmiddlewaretoken": str(token)}
+    )
     assert response.status_code == 302
 
 

@@ -6,7 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 
 from tthc_portal.celery import app as celery_app
@@ -17,14 +16,19 @@ ROOT = Path(__file__).resolve().parent.parent
 def _manage(*args, env, cwd=ROOT):
     clean = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL", "DEBUG"}}
     clean.pop("DJANGO_SETTINGS_MODULE", None)
-    return subprocess.run([sys.executable, "manage.py", *args], env={**clean, **env}, cwd=cwd, capture_output=True, text=True, timeout=180)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], env={**clean, **env}, cwd=cwd, capture_output=True, text=True, timeout=180
+    )
 
 
 def test_check_deploy_passes_with_production_settings():
     result = _manage(
-        "check", "--deploy", "--fail-level", "WARNING",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
         env={"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(60), "ALLOWED_HOSTS": "tthc.example.gov.vn"},
-    )  # fmt: skip
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -46,7 +50,9 @@ def test_with_nothing_set_the_portal_runs_on_sqlite_and_loads_the_seed_data(tmp_
 
 
 def test_jobs_run_in_process_when_no_broker_is_configured():
-    result = _manage("shell", "-c", "from tthc_portal.celery import app; print(app.conf.task_always_eager)", env={"DEBUG": "1"})
+    result = _manage(
+        "shell", "-c", "from tthc_portal.celery import app; print(app.conf.task_always_eager)", env={"DEBUG": "1"}
+    )
     assert result.stdout.strip().splitlines()[-1] == "True"
 
 

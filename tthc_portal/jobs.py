@@ -74,7 +74,11 @@ class JobRecord(models.Model):
     def is_lost(self):
         """Running for longer than any job may run: its worker died (the hard time limit would have
         stopped it otherwise). Such a job may be queued again."""
-        return self.state == JobState.RUNNING and self.started_at is not None and timezone.now() - self.started_at > running_limit()
+        return (
+            self.state == JobState.RUNNING
+            and self.started_at is not None
+            and timezone.now() - self.started_at > running_limit()
+        )
 
     def mark_queued(self):
         self.state, self.error, self.queued_at = JobState.QUEUED, "", timezone.now()
@@ -111,7 +115,9 @@ def recover_lost_jobs(*, queued_for=QUEUED_GRACE, running_for=None, now=None):
     record and leaves a running one to its task). Returns {job_name: how many were sent again}."""
     now = now or timezone.now()
     running_for = running_limit() if running_for is None else running_for
-    stale = Q(state=JobState.QUEUED, queued_at__lt=now - queued_for) | Q(state=JobState.RUNNING, started_at__lt=now - running_for)
+    stale = Q(state=JobState.QUEUED, queued_at__lt=now - queued_for) | Q(
+        state=JobState.RUNNING, started_at__lt=now - running_for
+    )
     recovered = {}
     for model in job_models():
         recovered[model.job_name] = 0

@@ -69,4 +69,6 @@ def is_long_row(cells, *, widths_mm, font_pt, max_lines=LONG_ROW_LINES):
     """A table row some cell of which takes more than `max_lines` lines: the print stylesheet lets such a
     row split across pages (class "long"), since keeping it whole would leave a large gap. `cells` and
     `widths_mm` are keyed alike, the widths those of the document's stylesheet."""
-    return any(estimated_lines(text, width_mm=widths_mm[name], font_pt=font_pt) > max_lines for name, text in cells.items())
+    return any(
+        estimated_lines(text, width_mm=widths_mm[name], font_pt=font_pt) > max_lines for name, text in cells.items()
+    )

@@ -51,7 +51,9 @@ def create_copy(*, source_plan, year, user, request=None):
                 raise CopyRefused(refusal)
             proposal = prepare_copy(source_plan=source_plan, year=year)
             copy = load_plan(proposal.data, unit=unit)
-            audit(actor=user, action=AuditEvent.Action.PLAN_COPY, target=copy, request=request, source_plan=source_plan.pk)
+            audit(
+                actor=user, action=AuditEvent.Action.PLAN_COPY, target=copy, request=request, source_plan=source_plan.pk
+            )
             return copy
     except IntegrityError as error:  # a concurrent copy won the race (plan_unit_year_revision)
         raise CopyRefused(refusal) from error

@@ -7,10 +7,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from plans.access import plan_view
 from plans.copying.services import CopyRefused, create_copy, existing_plan, prepare_copy
 from plans.copying.years import MAX_YEAR
 from plans.permissions import can_create_plan
-from plans.access import plan_view
 
 
 class CopyYearForm(forms.Form):

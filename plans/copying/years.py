@@ -68,9 +68,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
-
-
-
+from typing import Any
 
 MIN_YEAR, MAX_YEAR = 1900, 2200
 
@@ -179,11 +177,26 @@ _DOC_NAMES = "(?:{})".format(
     "|".join(
         name.replace(" ", r"\s+")
         for name in (
-            "Luật", "Bộ luật", "Pháp lệnh", "Hiến pháp", "Nghị định", "Nghị quyết", "Quyết định", "Thông tư",
-            "Chỉ thị", "Kế hoạch", "Công văn", "Văn bản", "Thông báo", "Báo cáo", "Hướng dẫn", "Đề án", "Chương trình",
+            "Luật",
+            "Bộ luật",
+            "Pháp lệnh",
+            "Hiến pháp",
+            "Nghị định",
+            "Nghị quyết",
+            "Quyết định",
+            "Thông tư",
+            "Chỉ thị",
+            "Kế hoạch",
+            "Công văn",
+            "Văn bản",
+            "Thông báo",
+            "Báo cáo",
+            "Hướng dẫn",
+            "Đề án",
+            "Chương trình",
         )
     )
-)  # fmt: skip
+)
 # "số 139/QĐ-UBND", "số      /QĐ -UBND", "số: /QĐ-UBND", "5392/KH-UBND", "61/2018/NĐ-CP", "46/BC- UBND"
 _DOC_NUMBER = r"(?:\bsố\s*:?\s*\d*|(?<![\d/])\d+)\s*/\s*(?:\d{2,4}\s*/\s*)?[^\W\d_][\w.]*(?:\s*-\s*[\w.]+)*"
 _DOC_CUE = re.compile(rf"{_DOC_NUMBER}|(?-i:{_DOC_NAMES})\s+số\s*\d+", _I)
@@ -205,9 +218,7 @@ _RANGES = [
 ]
 _DATE_WORDS = re.compile(r"(?P<e>(?P<ngay>ngày)\s*(?:\d{1,2}\s*)?tháng\s*(?:\d{1,2}\s*)?năm\s*(?P<y>\d{4}))(?!\d)", _I)
 _DATE_NUMBERS = [  # "ngày 15/9/2024", "ngày /01/2024" (day left blank), "Trước 10/01/2024", "21.08.2023"
-    re.compile(
-        r"(?P<ngay>ngày)\s*(?P<e>\d{0,2}\s*(?P<s>[/.-])\s*\d{0,2}\s*(?P=s)\s*(?P<y>\d{4}))(?![\d/])", _I
-    ),
+    re.compile(r"(?P<ngay>ngày)\s*(?P<e>\d{0,2}\s*(?P<s>[/.-])\s*\d{0,2}\s*(?P=s)\s*(?P<y>\d{4}))(?![\d/])", _I),
     re.compile(r"(?<![\d/.])(?P<e>\d{1,2}\s*(?P<s>[/.-])\s*\d{1,2}\s*(?P=s)\s*(?P<y>\d{4}))(?![\d/])"),
 ]
 _LAW_YEAR = re.compile(  # "Luật Tổ chức chính quyền địa phương năm 2019"
@@ -355,7 +366,8 @@ def _blank_own_decision(text, own_date, offset):
     if re.match(r"ngày", expr, _I) and re.search(r"tháng", expr, _I):
         blank = "ngày      tháng      năm " + year
     else:
-        separator = re.search(r"[/.-]", expr).group()
+        found = re.search(r"[/.-]", expr)
+        separator = found.group() if found else "/"
         blank = f"     {separator}     {separator}{year}"
     edits.append((own_date.expr_start, own_date.expr_end, blank))
     return edits
@@ -399,8 +411,8 @@ class _Field:
     group: str
     where: str
     role: str
-    holder: dict | list
-    key: str | int
+    holder: Any  # the dict or list the text is in
+    key: Any  # its key or index there
 
     @property
     def text(self):
@@ -408,8 +420,12 @@ class _Field:
 
 
 CELL_NAMES = {
-    "content": "Nội dung", "lead": "Chủ trì", "partners": "Phối hợp", "deadline": "Thời hạn", "product": "Sản phẩm",
-}  # fmt: skip
+    "content": "Nội dung",
+    "lead": "Chủ trì",
+    "partners": "Phối hợp",
+    "deadline": "Thời hạn",
+    "product": "Sản phẩm",
+}
 _ROW_CELLS = ("content", "lead", "partners", "deadline", "product")
 
 
@@ -588,14 +604,14 @@ def _clear_results(rows_or_sections):
 
 
 def _in_document_order(warnings, data):
-    order = {}
+    order: dict[tuple[str, str], int] = {}
     for i, f in enumerate(_text_fields(data)):
         order.setdefault((f.group, f.where), i)
     return sorted(warnings, key=lambda w: order.get((w.group, w.where), len(order)))
 
 
 def _cited_number_and_date(text):
-    """"số 139/QĐ-UBND ngày 17/01/2024": the first document number of a legal basis with its date."""
+    """ "số 139/QĐ-UBND ngày 17/01/2024": the first document number of a legal basis with its date."""
     text = _nfc(text)
     number = re.search(_DOC_NUMBER, text, _I)
     if not number:

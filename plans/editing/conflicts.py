@@ -13,13 +13,15 @@ from django.utils import timezone
 
 from plans.history.diff import (
     BULLET,
-    LISTS as HISTORY_LISTS,
     FieldChange,
     field_changes,
     field_label,
     item_text,
     list_diff,
     user_label,
+)
+from plans.history.diff import (
+    LISTS as HISTORY_LISTS,
 )
 from plans.models import Plan
 from tasks.models import Section
@@ -75,18 +77,24 @@ def row_conflict(model, row, loaded_revision, labels, what):
     authors = list(dict.fromkeys(user_label(record.history_user) for record in newer)) or [user_label(None)]
     at = newer[-1].history_date if newer else None
     current = {name: getattr(row, name) for name in labels}
-    changes = field_changes({name: getattr(loaded, name) for name in labels}, current, labels) if loaded else [
-        FieldChange(label, "(không rõ)", str(current[name] or ""), name) for name, label in labels.items()
-    ]
+    changes = (
+        field_changes({name: getattr(loaded, name) for name in labels}, current, labels)
+        if loaded
+        else [FieldChange(label, "(không rõ)", str(current[name] or ""), name) for name, label in labels.items()]
+    )
     return EditConflict(what=what, by=", ".join(authors), at=at, changes=changes, current=row.revision)
 
 
 def deleted_conflict(model, pk, what):
-    record = model.history.filter(id=pk, history_type="-").select_related("history_user").order_by("-history_date").first()
+    record = (
+        model.history.filter(id=pk, history_type="-").select_related("history_user").order_by("-history_date").first()
+    )
     return EditConflict(
-        what=what, by=user_label(record.history_user if record else None), at=record.history_date if record else None,
+        what=what,
+        by=user_label(record.history_user if record else None),
+        at=record.history_date if record else None,
         deleted=True,
-    )  # fmt: skip
+    )
 
 
 def fresh_row(model, row, revision, labels):
@@ -114,7 +122,12 @@ def list_token(decision, kind):
     """A token for the decision's list `kind` ("bases", "articles", "recipients") as stored now:
     the id of its newest history record (0 when it has none). Saving the list changes it."""
     model = _list_model(kind)
-    latest = model.history.filter(decision_id=decision.pk).order_by("-history_id").values_list("history_id", flat=True).first()
+    latest = (
+        model.history.filter(decision_id=decision.pk)
+        .order_by("-history_id")
+        .values_list("history_id", flat=True)
+        .first()
+    )
     return str(latest or 0)
 
 
@@ -125,7 +138,9 @@ def check_list_token(decision, kind, token):
     if str(token) == current:
         return
     key, model, title, what = next(entry for entry in HISTORY_LISTS if entry[0] == kind)
-    latest = model.history.filter(history_id=int(current)).select_related("history_user").first() if current != "0" else None
+    latest = (
+        model.history.filter(history_id=int(current)).select_related("history_user").first() if current != "0" else None
+    )
     loaded_record = model.history.filter(history_id=int(token)).first() if str(token).isdigit() and int(token) else None
     current_items = [item_text(kind, item) for item in model.objects.filter(decision=decision).order_by("order", "pk")]
     if loaded_record is not None:
@@ -135,9 +150,12 @@ def check_list_token(decision, kind, token):
         loaded_items = []
     changed = list_diff(title, what, loaded_items, current_items)
     raise EditConflict(
-        what=f"danh sách “{title.lower()}”", by=user_label(latest.history_user if latest else None),
-        at=latest.history_date if latest else None, changes=changed.items if changed else [], current=current,
-    )  # fmt: skip
+        what=f"danh sách “{title.lower()}”",
+        by=user_label(latest.history_user if latest else None),
+        at=latest.history_date if latest else None,
+        changes=changed.items if changed else [],
+        current=current,
+    )
 
 
 HEADING_TOKEN_FIELDS = ("table_heading", "table_title", "table_attachment_line", "column_labels")
@@ -164,12 +182,16 @@ def check_heading_token(locked, token):
     labels = {name: field_label(Plan, name) for name in HEADING_TOKEN_FIELDS}
     changes = field_changes(
         {name: _labels_text(getattr(loaded, name)) for name in labels} if loaded else {},
-        {name: _labels_text(getattr(locked, name)) for name in labels}, labels,
-    )  # fmt: skip
+        {name: _labels_text(getattr(locked, name)) for name in labels},
+        labels,
+    )
     raise EditConflict(
-        what="tiêu đề và tên cột của bảng", by=user_label(author.history_user if author else None),
-        at=author.history_date if author else None, changes=changes, current=current,
-    )  # fmt: skip
+        what="tiêu đề và tên cột của bảng",
+        by=user_label(author.history_user if author else None),
+        at=author.history_date if author else None,
+        changes=changes,
+        current=current,
+    )
 
 
 def _labels_text(value):

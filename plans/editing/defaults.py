@@ -48,12 +48,12 @@ def has_blank(text):
 
 
 def kind_word(unit):
-    """"xã", "phường", "thị trấn", "huyện", "tỉnh"."""
+    """ "xã", "phường", "thị trấn", "huyện", "tỉnh"."""
     return unit.get_kind_display().lower()
 
 
 def unit_title(unit):
-    """"xã Lê Lợi"."""
+    """ "xã Lê Lợi"."""
     return f"{kind_word(unit)} {unit.name}"
 
 

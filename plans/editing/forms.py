@@ -5,10 +5,9 @@ from django import forms
 from django.utils import timezone
 
 from orgs.models import Unit
-
-from plans.selectors import creatable_units
 from plans.editing.services import MAX_PLAN_YEAR, MIN_PLAN_YEAR
 from plans.models import Decision
+from plans.selectors import creatable_units
 
 SIGNER_PREFIXES = [("", "(không)"), ("TM.", "TM."), ("KT.", "KT."), ("Q.", "Q."), ("TL.", "TL.")]
 
@@ -37,13 +36,17 @@ def default_plan_year(today=None):
 
 class CreatePlanForm(forms.Form):
     unit = forms.ModelChoiceField(
-        label="Đơn vị", queryset=Unit.objects.none(), empty_label=None,
+        label="Đơn vị",
+        queryset=Unit.objects.none(),
+        empty_label=None,
         error_messages={"invalid_choice": "Bạn không được tạo kế hoạch cho đơn vị này."},
-    )  # fmt: skip
+    )
     year = forms.IntegerField(
-        label="Năm kế hoạch", min_value=MIN_PLAN_YEAR, max_value=MAX_PLAN_YEAR,
+        label="Năm kế hoạch",
+        min_value=MIN_PLAN_YEAR,
+        max_value=MAX_PLAN_YEAR,
         error_messages={"required": "Hãy nhập năm kế hoạch.", "invalid": "Năm kế hoạch phải là một số."},
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, user, **kwargs):
         kwargs.setdefault("initial", {"year": default_plan_year()})
@@ -68,8 +71,14 @@ class RowForm(forms.Form):
     deadline_text = forms.CharField(label="Thời hạn", required=False, widget=_area(2))
     product = forms.CharField(label="Sản phẩm dự kiến", required=False, widget=_area(2))
 
-    LABEL_KEYS = {"number": "number", "content": "content", "lead": "lead", "partners": "partners",
-                  "deadline_text": "deadline", "product": "product"}  # fmt: skip
+    LABEL_KEYS = {
+        "number": "number",
+        "content": "content",
+        "lead": "lead",
+        "partners": "partners",
+        "deadline_text": "deadline",
+        "product": "product",
+    }
 
     def __init__(self, *args, labels=None, preview_url=None, **kwargs):
         """`labels`: the plan's column labels, so each field is named as its printed column;
@@ -114,19 +123,33 @@ class SectionForm(RowForm):
 
 class DecisionForm(forms.ModelForm):
     issued_on = forms.DateField(
-        label="Ngày ban hành", required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        label="Ngày ban hành",
+        required=False,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         help_text="Để trống khi chưa ký.",
-    )  # fmt: skip
+    )
     signer_prefix = forms.ChoiceField(label="Quyền hạn ký", choices=SIGNER_PREFIXES, required=False)
     revision = _revision_field()
 
     class Meta:
         model = Decision
         fields = [
-            "governing_body", "issuing_body", "number", "number_suffix", "place", "issued_on", "date_month",
-            "doc_type", "summary", "authority", "proposal", "signer_prefix", "signer_title", "signer_name",
-        ]  # fmt: skip
+            "governing_body",
+            "issuing_body",
+            "number",
+            "number_suffix",
+            "place",
+            "issued_on",
+            "date_month",
+            "doc_type",
+            "summary",
+            "authority",
+            "proposal",
+            "signer_prefix",
+            "signer_title",
+            "signer_name",
+        ]
         widgets = {
             "issuing_body": _area(2),
             "summary": _area(2),
@@ -178,16 +201,16 @@ class TableHeadingForm(forms.Form):
 
 
 class LegalBasisForm(forms.Form):
-    text = forms.CharField(
-        label="Căn cứ", widget=_area(3), error_messages={"required": "Căn cứ không được để trống."}
-    )
+    text = forms.CharField(label="Căn cứ", widget=_area(3), error_messages={"required": "Căn cứ không được để trống."})
 
 
 class ArticleForm(forms.Form):
     label = forms.CharField(
-        label="Số điều", max_length=20, error_messages={"required": "Số điều không được để trống."},
+        label="Số điều",
+        max_length=20,
+        error_messages={"required": "Số điều không được để trống."},
         widget=forms.TextInput(attrs={"size": 8}),
-    )  # fmt: skip
+    )
     heading = forms.CharField(label="Tên điều", required=False, max_length=300)
     body = forms.CharField(label="Nội dung", required=False, widget=_area(3))
     clauses = forms.CharField(label="Các khoản (mỗi khoản một dòng)", required=False, widget=_area(3))

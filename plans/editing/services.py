@@ -16,21 +16,12 @@ the user's typed values stay in the form, and saving again (knowingly) replaces 
 Numbers are as printed and typed by the user: nothing is renumbered when rows move or are deleted.
 """
 
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from tasks.models import Section, Task
-
 from plans.editing import defaults
-from plans.history.diff import (
-    BULLET,
-    DECISION_FIELDS as HISTORY_DECISION_FIELDS,
-    field_label,
-    row_field_labels,
-)
 from plans.editing.conflicts import (
     check_heading_token,
     check_list_token,
@@ -39,17 +30,39 @@ from plans.editing.conflicts import (
     row_conflict,
     row_what,
 )
+from plans.history.diff import (
+    BULLET,
+    field_label,
+    row_field_labels,
+)
+from plans.history.diff import (
+    DECISION_FIELDS as HISTORY_DECISION_FIELDS,
+)
 from plans.loading import load_plan
 from plans.models import Article, Decision, LegalBasis, Plan, Recipient
 from plans.permissions import can_create_plan, can_edit_plan, ensure_plan_editable, is_locked, locked_message
+from tasks.models import Section, Task
 
 ROW_CELLS = ("lead", "partners", "deadline_text", "product")
 TASK_FIELDS = ("number", "content", *ROW_CELLS)
 SECTION_FIELDS = ("number", "title", *ROW_CELLS)
 DECISION_FIELDS = (
-    "governing_body", "issuing_body", "number", "number_suffix", "place", "issued_on", "date_month", "doc_type",
-    "summary", "authority", "preamble", "proposal", "signer_prefix", "signer_title", "signer_name",
-)  # fmt: skip
+    "governing_body",
+    "issuing_body",
+    "number",
+    "number_suffix",
+    "place",
+    "issued_on",
+    "date_month",
+    "doc_type",
+    "summary",
+    "authority",
+    "preamble",
+    "proposal",
+    "signer_prefix",
+    "signer_title",
+    "signer_name",
+)
 DECISION_REQUIRED = {
     "issuing_body": "Cơ quan ban hành không được để trống.",
     "place": "Địa danh không được để trống.",
@@ -104,7 +117,7 @@ def deadline_problem(deadline, *, year):
 
 
 def _number_key(number):
-    """"2" and "2." are the same number; "" and "-" (bullets) may repeat."""
+    """ "2" and "2." are the same number; "" and "-" (bullets) may repeat."""
     number = number.strip().rstrip(".").strip()
     return None if number in ("", BULLET) else number.casefold()
 
@@ -230,7 +243,7 @@ def update_table_heading(*, plan, data, user, token=None):
     locked = _lock_for_edit(user, plan)
     check_heading_token(locked, token)
     plan = copy_into(plan, locked)
-    errors = {}
+    errors: dict[str, str] = {}
     heading = _clean_text(data.get("table_heading", plan.table_heading))
     if not heading:
         errors["table_heading"] = "Tiêu đề bảng không được để trống."
@@ -306,7 +319,9 @@ def set_articles(*, plan, articles, user, token=None):
         raise ValidationError(errors)
     decision = plan.decision
     _replace_items(
-        decision.articles.all(), [Article(decision=decision, order=order, **a) for order, a in enumerate(cleaned, 1)], user
+        decision.articles.all(),
+        [Article(decision=decision, order=order, **a) for order, a in enumerate(cleaned, 1)],
+        user,
     )
     plan.mark_changed()
 
@@ -338,10 +353,15 @@ def plan_warnings(plan):
     decision = plan.decision
     warnings = []
     labels = {
-        "issuing_body": "Cơ quan ban hành", "place": "Địa danh", "summary": "Trích yếu",
-        "authority": "Thẩm quyền ban hành", "preamble": "Phần mở đầu", "proposal": "Theo đề nghị của",
-        "signer_title": "Chức vụ người ký", "signer_name": "Họ tên người ký",
-    }  # fmt: skip
+        "issuing_body": "Cơ quan ban hành",
+        "place": "Địa danh",
+        "summary": "Trích yếu",
+        "authority": "Thẩm quyền ban hành",
+        "preamble": "Phần mở đầu",
+        "proposal": "Theo đề nghị của",
+        "signer_title": "Chức vụ người ký",
+        "signer_name": "Họ tên người ký",
+    }
     for field, label in labels.items():
         if defaults.has_blank(getattr(decision, field)):
             warnings.append(f"{label} còn chỗ trống “{defaults.BLANK}” cần điền.")
@@ -407,7 +427,7 @@ def add_section(*, plan, data, user, after=None):
     _lock_for_edit(user, plan)
     section = Section(plan=plan, order=0)
     _apply(section, data, SECTION_FIELDS)
-    errors = {}
+    errors: dict[str, str] = {}
     _set_deadline(section, data, plan.year, errors)
     _validate_section(section, errors=errors)
     if errors:
@@ -432,7 +452,7 @@ def update_section(*, section, data, user, revision=None):
     fresh = fresh_row(Section, section, revision, row_field_labels(plan, section=True))
     fresh.plan = plan
     _apply(fresh, data, SECTION_FIELDS)
-    errors = {}
+    errors: dict[str, str] = {}
     _set_deadline(fresh, data, plan.year, errors)
     _validate_section(fresh, errors=errors)
     if errors:
@@ -495,7 +515,7 @@ def add_task(*, section, data, user, parent=None, after=None):
         raise ValueError("`after` is not a sibling of the new row.")
     task = Task(section=section, parent=parent, order=0)
     _apply(task, data, TASK_FIELDS)
-    errors = {}
+    errors: dict[str, str] = {}
     _set_deadline(task, data, plan.year, errors)
     _validate_task(task, plan=plan, errors=errors)
     if errors:
@@ -521,7 +541,7 @@ def update_task(*, task, data, user, revision=None):
     fresh = fresh_row(Task, task, revision, row_field_labels(plan))
     fresh.section = task.section
     _apply(fresh, data, TASK_FIELDS)
-    errors = {}
+    errors: dict[str, str] = {}
     _set_deadline(fresh, data, plan.year, errors)
     _validate_task(fresh, plan=plan, errors=errors)
     if errors:

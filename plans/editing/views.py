@@ -20,10 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
-from tasks.deadlines import parse_deadline
-from tasks.models import Section, Task
-from tasks.selectors import flatten, plan_table
-
+from plans.access import forbidden, plan_view
 from plans.editing import conflicts
 from plans.editing import services as editing
 from plans.editing.forms import (
@@ -41,9 +38,10 @@ from plans.editing.forms import (
 from plans.history.diff import row_field_labels
 from plans.models import Decision
 from plans.permissions import can_edit_plan
-from plans.access import forbidden, plan_view
 from plans.selectors import creatable_units
-
+from tasks.deadlines import parse_deadline
+from tasks.models import Section, Task
+from tasks.selectors import flatten, plan_table
 
 # Look the plan up among those the user may see (404 otherwise) and require that they may edit it (a
 # Vietnamese 403 page otherwise); services refusing a change answer the same way (plans.access).
@@ -119,7 +117,9 @@ def _gone_row(request, plan, model, pk, what):
     text the user typed, to copy (nothing else to save it into)."""
     conflict = conflicts.deleted_conflict(model, pk, what)
     typed = [(label, request.POST.get(name, "")) for name, label in _typed_labels(plan, model)]
-    return render(request, "plans/edit/_row_gone.html", {"conflict": conflict, "typed": [t for t in typed if t[1].strip()]})
+    return render(
+        request, "plans/edit/_row_gone.html", {"conflict": conflict, "typed": [t for t in typed if t[1].strip()]}
+    )
 
 
 def _typed_labels(plan, model):
@@ -212,7 +212,9 @@ LISTS = {
     "articles": {
         "formset": ArticleFormSet,
         "template": "plans/edit/_articles_card.html",
-        "save": lambda plan, user, items, token: editing.set_articles(plan=plan, articles=items, user=user, token=token),
+        "save": lambda plan, user, items, token: editing.set_articles(
+            plan=plan, articles=items, user=user, token=token
+        ),
     },
     "recipients": {
         "formset": RecipientFormSet,
@@ -271,7 +273,9 @@ def edit_decision(request, plan):
     revision = _posted_int(request.POST.get("revision"))
     if form.is_valid():
         try:
-            decision = editing.update_decision(plan=plan, data=form.service_data(), user=request.user, revision=revision)
+            decision = editing.update_decision(
+                plan=plan, data=form.service_data(), user=request.user, revision=revision
+            )
             saved, revision = True, decision.revision
         except conflicts.EditConflict as refused:
             conflict, revision = refused, refused.current
@@ -335,7 +339,9 @@ def _list_card(request, plan, kind):
         except ValidationError as error:
             context["service_errors"] = error.messages
         else:
-            context.update({kind: _list_formset(plan, kind), "saved": True, "token": conflicts.list_token(plan.decision, kind)})
+            context.update(
+                {kind: _list_formset(plan, kind), "saved": True, "token": conflicts.list_token(plan.decision, kind)}
+            )
     context.update(warnings=editing.plan_warnings(plan), oob_warnings=True)
     return render(request, spec["template"], context)
 
@@ -447,14 +453,18 @@ def edit_section_delete(request, plan, section_pk):
     try:
         editing.delete_section(section=section, user=request.user, revision=_posted_int(request.POST.get("revision")))
     except conflicts.EditConflict as conflict:  # changed by someone else since shown: show it again, not deleted
-        return _render_table(request, plan, focus_section=section.pk, focus_control="row", conflict=conflict, conflict_section=section.pk)
+        return _render_table(
+            request, plan, focus_section=section.pk, focus_control="row", conflict=conflict, conflict_section=section.pk
+        )
     return _render_table(request, plan, focus_section=before.pk if before else None, focus_control="row")
 
 
 # --- rows ------------------------------------------------------------------------------------------
 
 
-def _row_form_context(plan, form, *, section, task=None, parent=None, after=None, depth=0, key="", revision=None, conflict=None):
+def _row_form_context(
+    plan, form, *, section, task=None, parent=None, after=None, depth=0, key="", revision=None, conflict=None
+):
     form.focus_first()
     context = {"plan": plan, "form": form, "section": section, "task": task, "parent": parent, "after": after}
     context.update(depth=depth, key=key, deadline=_meaning(plan, form["deadline_text"].value()))
@@ -532,7 +542,14 @@ def edit_task_form(request, plan, task_pk):
             else:
                 return _render_row(request, plan, task.pk)
     context = _row_form_context(
-        plan, form, section=task.section, task=task, parent=task.parent, depth=_depth(task), revision=revision, conflict=conflict
+        plan,
+        form,
+        section=task.section,
+        task=task,
+        parent=task.parent,
+        depth=_depth(task),
+        revision=revision,
+        conflict=conflict,
     )
     return render(request, "plans/edit/_row_form.html", context)
 
@@ -560,7 +577,9 @@ def edit_task_delete(request, plan, task_pk):
     try:
         editing.delete_task(task=task, user=request.user, revision=_posted_int(request.POST.get("revision")))
     except conflicts.EditConflict as conflict:  # changed by someone else since shown: show it again, not deleted
-        return _render_section(request, plan, section_pk, focus_task=task.pk, focus_control="row", conflict=conflict, conflict_task=task.pk)
+        return _render_section(
+            request, plan, section_pk, focus_task=task.pk, focus_control="row", conflict=conflict, conflict_task=task.pk
+        )
     if before is None:
         return _render_section(request, plan, section_pk, focus_section=section_pk, focus_control="row")
     return _render_section(request, plan, section_pk, focus_task=before.pk, focus_control="row")

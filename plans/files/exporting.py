@@ -29,11 +29,10 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from tasks.models import Task
-from tasks.selectors import flatten, plan_table
-
 from plans.files.importing import LAYOUT_CREATOR
 from plans.models import default_column_labels
+from tasks.models import Task
+from tasks.selectors import flatten, plan_table
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = ("number", "content", "lead", "partners", "deadline", "product")
@@ -56,7 +55,7 @@ def needs_escape(text):
 
 
 def escape_formula(text):
-    """"'" in front of text a spreadsheet would run as a formula (for flat/CSV exports)."""
+    """ "'" in front of text a spreadsheet would run as a formula (for flat/CSV exports)."""
     return "'" + text if needs_escape(text) else text
 
 
@@ -100,7 +99,12 @@ def _title_rows(ws, heading, title, attachment_line):
 
 def _header_row(ws, row, labels):
     for column, key in enumerate(COLUMNS, start=1):
-        set_text_cell(ws.cell(row=row, column=column), labels.get(key, ""), font=Font(name=FONT_NAME, size=12, bold=True), alignment=MIDDLE_CENTRE)
+        set_text_cell(
+            ws.cell(row=row, column=column),
+            labels.get(key, ""),
+            font=Font(name=FONT_NAME, size=12, bold=True),
+            alignment=MIDDLE_CENTRE,
+        )
     ws.row_dimensions[row].height = 2 * FIRST_ROW_WITH_TEXT_HEIGHT + 4
 
 
@@ -141,7 +145,9 @@ def _section_row(ws, row, section):
     set_text_cell(ws.cell(row=row, column=2), section.title, font=bold)
     if section.has_cells:
         for column, key in enumerate(CELLS, start=3):
-            set_text_cell(ws.cell(row=row, column=column), getattr(section, "deadline_text" if key == "deadline" else key))
+            set_text_cell(
+                ws.cell(row=row, column=column), getattr(section, "deadline_text" if key == "deadline" else key)
+            )
         return
     for column in range(3, len(COLUMNS) + 1):
         set_text_cell(ws.cell(row=row, column=column), "")
@@ -204,7 +210,9 @@ def template_workbook(year=None):
     guide = book.create_sheet("Hướng dẫn")
     guide.column_dimensions["A"].width = 110
     for row, text in enumerate(TEMPLATE_HELP, start=1):
-        set_text_cell(guide.cell(row=row, column=1), text, border=None, font=Font(name=FONT_NAME, size=12, bold=row == 1))
+        set_text_cell(
+            guide.cell(row=row, column=1), text, border=None, font=Font(name=FONT_NAME, size=12, bold=row == 1)
+        )
     return book
 
 
@@ -230,9 +238,17 @@ def export_filename(plan, extension="xlsx"):
 
 
 FLAT_COLUMNS = (
-    "section_number", "section_title", "number", "content", "lead", "partners",
-    "deadline_text", "product", "deadline_kind", "level",
-)  # fmt: skip
+    "section_number",
+    "section_title",
+    "number",
+    "content",
+    "lead",
+    "partners",
+    "deadline_text",
+    "product",
+    "deadline_kind",
+    "level",
+)
 
 
 class TaskResource(resources.ModelResource):

@@ -40,13 +40,11 @@ from django.db import transaction
 
 from orgs.audit import record as audit
 from orgs.models import AuditEvent
-
-from tasks.models import Section
-from tasks.services import create_table
-
+from plans.files.uploads import CORRUPT_MESSAGE, ImportRejected, check_upload
 from plans.models import Decision, Plan, default_column_labels
 from plans.permissions import EDITABLE_STATES, can_edit_plan, ensure_plan_editable
-from plans.files.uploads import CORRUPT_MESSAGE, ImportRejected, check_upload
+from tasks.models import Section
+from tasks.services import create_table
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +71,9 @@ def _thousands(number):
     return f"{number:,}".replace(",", ".")
 
 
-TOO_MANY_ROWS_MESSAGE = f"Bảng có hơn {_thousands(MAX_DATA_ROWS)} dòng; chỉ nhận tối đa {_thousands(MAX_DATA_ROWS)} dòng."
+TOO_MANY_ROWS_MESSAGE = (
+    f"Bảng có hơn {_thousands(MAX_DATA_ROWS)} dòng; chỉ nhận tối đa {_thousands(MAX_DATA_ROWS)} dòng."
+)
 ROMAN = r"(?=[IVXLC])C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
 SECTION_NUMBER_RE = re.compile(rf"^({ROMAN})\.?$")
 SECTION_INLINE_RE = re.compile(rf"^({ROMAN})\s*[.)/:-]?\s+(\S.*)$", re.S)
@@ -232,7 +232,9 @@ def _is_numbering_row(cells):
     return len(filled) >= 2 and all(NUMBERING_CELL_RE.match(text) for text in filled)
 
 
-EXECUTOR_PART_RE = re.compile(r"^(?:(?P<role1>chủ trì|phối hợp)\s*:\s*(?P<who1>.+)|(?P<who2>.+?)\s+(?P<role2>chủ trì|phối hợp))\.?$", re.I | re.S)
+EXECUTOR_PART_RE = re.compile(
+    r"^(?:(?P<role1>chủ trì|phối hợp)\s*:\s*(?P<who1>.+)|(?P<who2>.+?)\s+(?P<role2>chủ trì|phối hợp))\.?$", re.I | re.S
+)
 
 
 def split_executor(text):
@@ -278,7 +280,11 @@ def _title_parts(items):
     """heading, title, attachment line from the text above the header (our export: one item each)."""
     items = [item for item in items if item]
     start = next(
-        (index for index, item in enumerate(items) if item.upper().startswith(("KẾ HOẠCH", "PHỤ LỤC", "DANH MỤC", "NHIỆM VỤ"))),
+        (
+            index
+            for index, item in enumerate(items)
+            if item.upper().startswith(("KẾ HOẠCH", "PHỤ LỤC", "DANH MỤC", "NHIỆM VỤ"))
+        ),
         None,
     )
     if start is None:
@@ -348,7 +354,9 @@ def _fill_sections(parsed, rows, mapping, own_layout=False):
     for row in rows:
         first = next((text for text in row.cells if text), "")
         if first.casefold().startswith(AFTER_TABLE):
-            problems.append(Problem(row.number, f"Bảng kết thúc ở đây (“{first[:40]}”); phần sau không được đọc.", False))
+            problems.append(
+                Problem(row.number, f"Bảng kết thúc ở đây (“{first[:40]}”); phần sau không được đọc.", False)
+            )
             break
         for name, index in mapping.items():
             if index in row.formulas:
@@ -356,7 +364,8 @@ def _fill_sections(parsed, rows, mapping, own_layout=False):
                     Problem(
                         row.number,
                         f"Ô “{label(name)}” có công thức “{row.formulas[index][:60]}” chưa có giá trị. "
-                        "Bảng kế hoạch chỉ nhận chữ: hãy thay công thức bằng giá trị (Dán đặc biệt → Giá trị) rồi nhập lại.",
+                        "Bảng kế hoạch chỉ nhận chữ: hãy thay công thức bằng giá trị (Dán đặc biệt → Giá trị) rồi "
+                        "nhập lại.",
                     )
                 )
             elif index in row.calculated:
@@ -387,7 +396,12 @@ def _fill_sections(parsed, rows, mapping, own_layout=False):
         if section_number is not None:
             if len(section_number) > MAX_SECTION_NUMBER:
                 problems.append(Problem(row.number, f"Số mục “{section_number}” quá dài."))
-            section = {"number": section_number, "title": section_title, **{name: values[name] for name in CELL_FIELDS}, "tasks": []}
+            section = {
+                "number": section_number,
+                "title": section_title,
+                **{name: values[name] for name in CELL_FIELDS},
+                "tasks": [],
+            }
             parsed.sections.append(section)
             chain, previous = [], None
             continue
@@ -405,12 +419,19 @@ def _fill_sections(parsed, rows, mapping, own_layout=False):
             )
             continue
         if number and not content and not NUMBER_LIKE_RE.match(number):
-            problems.append(Problem(row.number, f"Dòng chữ “{number[:60]}” nằm ngoài cột nội dung; được bỏ qua.", False))
+            problems.append(
+                Problem(row.number, f"Dòng chữ “{number[:60]}” nằm ngoài cột nội dung; được bỏ qua.", False)
+            )
             continue
         if not number and content.startswith(("- ", "– ")):
             number, content = "-", content[2:].lstrip()
         if not content and mapping["content"] not in row.formulas:
-            problems.append(Problem(row.number, f"Có số thứ tự “{number}” nhưng không có nội dung: hãy điền nội dung hoặc xóa dòng này trong tệp."))
+            problems.append(
+                Problem(
+                    row.number,
+                    f"Có số thứ tự “{number}” nhưng không có nội dung: hãy điền nội dung hoặc xóa dòng này trong tệp.",
+                )
+            )
         if len(number) > MAX_TASK_NUMBER:
             problems.append(Problem(row.number, f"Số thứ tự “{number[:40]}” dài quá {MAX_TASK_NUMBER} ký tự."))
 
@@ -418,7 +439,9 @@ def _fill_sections(parsed, rows, mapping, own_layout=False):
             section = {"number": "", "title": "", **dict.fromkeys(CELL_FIELDS, ""), "tasks": []}
             parsed.sections.append(section)
             problems.append(
-                Problem(row.number, "Các dòng trước mục La Mã đầu tiên (I, II …) được đưa vào một mục không tên.", False)
+                Problem(
+                    row.number, "Các dòng trước mục La Mã đầu tiên (I, II …) được đưa vào một mục không tên.", False
+                )
             )
         task = {"number": number, "content": content, **{name: values[name] for name in CELL_FIELDS}, "children": []}
         depth = _depth(task, row.indents.get(mapping["content"], 0), chain, own_layout)
@@ -510,7 +533,8 @@ def _sheet_rows(sheet):
     width = sheet.max_column  # from the sheet's <dimension>: checked before any cell is read
     if width is not None and width > MAX_COLUMNS:
         raise ImportRejected(
-            f"Trang tính “{sheet.title}” có {_thousands(width)} cột; bảng kế hoạch chỉ được có tối đa {MAX_COLUMNS} cột. "
+            f"Trang tính “{sheet.title}” có {_thousands(width)} cột; bảng kế hoạch chỉ được có tối đa "
+            f"{MAX_COLUMNS} cột. "
             "Hãy xóa các cột thừa rồi tải lên lại."
         )
     sheet.reset_dimensions()  # read every row, whatever the dimension claims (the caps below bound it)
@@ -587,7 +611,9 @@ def _read_docx(upload):
         grid = child.tblGrid
         width = len(grid.gridCol_lst) if grid is not None else 0
         if width > MAX_COLUMNS:
-            raise ImportRejected(f"Bảng trong tệp Word có {width} cột; bảng kế hoạch chỉ được có tối đa {MAX_COLUMNS} cột.")
+            raise ImportRejected(
+                f"Bảng trong tệp Word có {width} cột; bảng kế hoạch chỉ được có tối đa {MAX_COLUMNS} cột."
+            )
         if len(child.tr_lst) > MAX_DATA_ROWS + HEADER_SEARCH_ROWS:
             raise ImportRejected(TOO_MANY_ROWS_MESSAGE)
         rows = []
@@ -618,7 +644,8 @@ def _check_editable(plan, user):
         raise ImportRefused(f"{denied} Chưa ghi gì vào kế hoạch.") from denied
     if plan.status not in EDITABLE_STATES:
         raise ImportRefused(
-            f"Kế hoạch đang ở trạng thái “{plan.get_status_display()}”: chỉ nhập bảng vào kế hoạch dự thảo hoặc bị trả lại."
+            f"Kế hoạch đang ở trạng thái “{plan.get_status_display()}”: chỉ nhập bảng vào kế hoạch dự thảo hoặc bị "
+            f"trả lại."
         )
     if user is not None and not can_edit_plan(user, plan):
         raise ImportRefused("Bạn không có quyền sửa kế hoạch này nên không thể nhập bảng vào đó.")

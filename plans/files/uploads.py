@@ -138,6 +138,14 @@ def _scan_parts(archive, entries):
                     tail = window[-overlap:]
         except ImportRejected:
             raise
-        except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, OSError, RuntimeError, ValueError) as error:
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            NotImplementedError,
+            EOFError,
+            OSError,
+            RuntimeError,
+            ValueError,
+        ) as error:
             # RuntimeError: an encrypted zip entry; NotImplementedError: an unknown compression.
             raise ImportRejected(CORRUPT_MESSAGE) from error

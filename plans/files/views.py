@@ -16,13 +16,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tasks.deadlines import parse_deadline
-
+from plans.access import plan_view
 from plans.files import exporting
 from plans.files.importing import ImportRefused, ParsedTable, import_parsed, parse_plan_file
-from plans.permissions import can_edit_plan
 from plans.files.uploads import MAX_UPLOAD_BYTES, ImportRejected, read_upload
-from plans.access import plan_view
+from plans.permissions import can_edit_plan
+from tasks.deadlines import parse_deadline
 
 SESSION_KEY = "plan_imports"
 PREVIEW_SECONDS = 2 * 3600
@@ -64,7 +63,8 @@ def template_xlsx(request):
 
 def import_denied(plan):
     return (
-        f"Không thể nhập bảng vào kế hoạch này: chỉ công chức soạn thảo (hoặc quản trị) của {plan.unit} được nhập bảng, và chỉ khi kế hoạch đang là dự thảo "
+        f"Không thể nhập bảng vào kế hoạch này: chỉ công chức soạn thảo (hoặc quản trị) của {plan.unit} được nhập "
+        f"bảng, và chỉ khi kế hoạch đang là dự thảo "
         f"hoặc bị trả lại. Kế hoạch năm {plan.year} hiện ở trạng thái “{plan.get_status_display()}”."
     )
 
@@ -76,7 +76,9 @@ def _pending(request):
     """The session's previews still in time (older ones dropped)."""
     now = time.time()
     pending = {
-        token: item for token, item in request.session.get(SESSION_KEY, {}).items() if now - item["created"] < PREVIEW_SECONDS
+        token: item
+        for token, item in request.session.get(SESSION_KEY, {}).items()
+        if now - item["created"] < PREVIEW_SECONDS
     }
     return pending
 
@@ -101,7 +103,12 @@ def import_upload(request, plan):
             for token in sorted(pending, key=lambda t: pending[t]["created"])[: max(0, len(pending) - MAX_PENDING + 1)]:
                 del pending[token]
             token = secrets.token_urlsafe(18)
-            pending[token] = {"plan": plan.pk, "version": plan.version, "created": time.time(), "parsed": parsed.as_dict()}
+            pending[token] = {
+                "plan": plan.pk,
+                "version": plan.version,
+                "created": time.time(),
+                "parsed": parsed.as_dict(),
+            }
             _save_pending(request, pending)
             return redirect("plans:import_preview", pk=plan.pk, token=token)
     status = 400 if request.method == "POST" else 200
@@ -175,7 +182,8 @@ def import_confirm(request, plan):
     pending.pop(token, None)
     _save_pending(request, pending)
     messages.success(
-        request, f"Đã nhập {len(parsed.sections)} mục, {parsed.task_count} nội dung từ tệp “{parsed.filename}” vào kế hoạch."
+        request,
+        f"Đã nhập {len(parsed.sections)} mục, {parsed.task_count} nội dung từ tệp “{parsed.filename}” vào kế hoạch.",
     )
     return redirect("plans:detail", pk=plan.pk)
 

@@ -24,20 +24,39 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
 
-from tasks.models import Section, Task
-
 from plans.models import Appendix, AppendixRow, Article, Decision, LegalBasis, Plan, PlanTransition, Recipient
+from tasks.models import Section, Task
 
 TASK_FIELDS = ("number", "content", "lead", "partners", "deadline_text", "product")
 SECTION_FIELDS = ("number", "title", "lead", "partners", "deadline_text", "product")
 # The column each row field is printed under (Plan.column_labels keys).
-COLUMN_OF = {"number": "number", "content": "content", "lead": "lead", "partners": "partners",
-             "deadline_text": "deadline", "product": "product"}  # fmt: skip
+COLUMN_OF = {
+    "number": "number",
+    "content": "content",
+    "lead": "lead",
+    "partners": "partners",
+    "deadline_text": "deadline",
+    "product": "product",
+}
 DECISION_FIELDS = (
-    "kind", "governing_body", "issuing_body", "number", "number_suffix", "place", "issued_on", "date_month",
-    "doc_type", "summary", "authority", "preamble", "proposal", "signer_prefix", "signer_title", "signer_name",
+    "kind",
+    "governing_body",
+    "issuing_body",
+    "number",
+    "number_suffix",
+    "place",
+    "issued_on",
+    "date_month",
+    "doc_type",
+    "summary",
+    "authority",
+    "preamble",
+    "proposal",
+    "signer_prefix",
+    "signer_title",
+    "signer_name",
     "footnotes",
-)  # fmt: skip
+)
 HEADING_FIELDS = ("table_heading", "table_title", "table_attachment_line")
 APPENDIX_FIELDS = ("heading", "title", "attachment_line", "note")
 APPENDIX_ROW_FIELDS = ("number", "field_name", "procedure_count", "deadline_text")
@@ -194,7 +213,9 @@ def item_text(key, item):
         head = " ".join(part for part in (item.label, item.heading) if part)
         return "\n".join(part for part in (head, item.body, *(item.clauses or [])) if part)
     if key == "recipients":
-        return ("+ " if item.level and item.level > 1 else "- ") + item.text + (f" ({item.group})" if item.group else "")
+        return (
+            ("+ " if item.level and item.level > 1 else "- ") + item.text + (f" ({item.group})" if item.group else "")
+        )
     return str(item)
 
 
@@ -425,14 +446,18 @@ def diff_snapshots(before, after, plan, baseline=None):
         for old_task, new_task in _merge(old_tasks, new_tasks, _match(old_tasks, new_tasks)):
             diff.rows += _row_changes(old_task, new_task, task_labels)
     diff.heading = field_changes(before.heading, after.heading, _heading_labels(before.heading, after.heading))
-    diff.decision = field_changes(before.decision, after.decision, {name: field_label(Decision, name) for name in DECISION_FIELDS})
+    diff.decision = field_changes(
+        before.decision, after.decision, {name: field_label(Decision, name) for name in DECISION_FIELDS}
+    )
     for key, _, title, what in LISTS:
         changed = list_diff(title, what, before.lists.get(key, []), after.lists.get(key, []))
         if changed:
             diff.lists.append(changed)
     old_appendices, new_appendices = dict(before.appendices), dict(after.appendices)
     for title in [*new_appendices, *[t for t in old_appendices if t not in new_appendices]]:
-        changed = list_diff(f"Phụ lục: {_short(title, 80)}", "Dòng", old_appendices.get(title, []), new_appendices.get(title, []))
+        changed = list_diff(
+            f"Phụ lục: {_short(title, 80)}", "Dòng", old_appendices.get(title, []), new_appendices.get(title, [])
+        )
         if changed:
             diff.lists.append(changed)
     return diff
@@ -451,7 +476,9 @@ def baseline_submission(plan):
     """The submission the current content is compared with (see the module's docstring), or None."""
     from plans.permissions import EDITABLE_STATES
 
-    submissions = list(plan.transitions.filter(to_status=Plan.Status.SUBMITTED).select_related("user").order_by("created_at", "pk"))
+    submissions = list(
+        plan.transitions.filter(to_status=Plan.Status.SUBMITTED).select_related("user").order_by("created_at", "pk")
+    )
     if plan.status in EDITABLE_STATES:
         return submissions[-1] if submissions else None
     return submissions[-2] if len(submissions) > 1 else None
@@ -504,7 +531,10 @@ def _plan_records(plan):
     ]
     records = []
     for rank, (kind, queryset) in enumerate(sources):
-        records += [(record.history_date, rank, record.history_id, kind, record) for record in queryset.select_related("history_user")]
+        records += [
+            (record.history_date, rank, record.history_id, kind, record)
+            for record in queryset.select_related("history_user")
+        ]
     records.sort(key=lambda item: item[:3])
     return [(kind, record) for _, _, _, kind, record in records]
 
@@ -513,21 +543,31 @@ def _change_sets(records):
     groups = []
     for kind, record in records:
         last = groups[-1] if groups else None
-        if (
-            last
-            and last["user_id"] == record.history_user_id
-            and record.history_date - last["end"] <= CHANGE_SET_GAP
-        ):
+        if last and last["user_id"] == record.history_user_id and record.history_date - last["end"] <= CHANGE_SET_GAP:
             last["records"].append((kind, record))
             last["end"] = record.history_date
         else:
-            groups.append({"user_id": record.history_user_id, "user": record.history_user, "start": record.history_date,
-                           "end": record.history_date, "records": [(kind, record)]})  # fmt: skip
+            groups.append(
+                {
+                    "user_id": record.history_user_id,
+                    "user": record.history_user,
+                    "start": record.history_date,
+                    "end": record.history_date,
+                    "records": [(kind, record)],
+                }
+            )
     return groups
 
 
-_NOUNS = {"section": "mục", "task": "dòng", "bases": "căn cứ", "articles": "điều", "recipients": "nơi nhận",
-          "appendix": "phụ lục", "appendix_row": "dòng phụ lục"}  # fmt: skip
+_NOUNS = {
+    "section": "mục",
+    "task": "dòng",
+    "bases": "căn cứ",
+    "articles": "điều",
+    "recipients": "nơi nhận",
+    "appendix": "phụ lục",
+    "appendix_row": "dòng phụ lục",
+}
 
 
 def _describe(group, previous, section_numbers, plan):
@@ -544,7 +584,11 @@ def _describe(group, previous, section_numbers, plan):
         added = sum(count for (kind, sign), count in kinds.items() if kind in ("section", "task") and sign == "+")
         removed = sum(count for (kind, sign), count in kinds.items() if kind in ("section", "task") and sign == "-")
         changed = table_rows - added - removed
-        parts = [f"thêm {added}" if added else "", f"xóa {removed}" if removed else "", f"sửa {changed}" if changed else ""]
+        parts = [
+            f"thêm {added}" if added else "",
+            f"xóa {removed}" if removed else "",
+            f"sửa {changed}" if changed else "",
+        ]
         lines.append(LogLine(f"Thay đổi nhiều dòng của bảng ({', '.join(p for p in parts if p)} mục và dòng)"))
     lists = defaultdict(lambda: ([], []))
     for kind, record in records:
@@ -571,7 +615,12 @@ def _describe(group, previous, section_numbers, plan):
             names, labels = (SECTION_FIELDS, section_labels) if is_section else (TASK_FIELDS, task_labels)
             if is_section:
                 section_numbers[record.id] = record.number
-            row = RowState(record.id, is_section, _values(record, names), section_number=section_numbers.get(getattr(record, "section_id", None), "?"))
+            row = RowState(
+                record.id,
+                is_section,
+                _values(record, names),
+                section_number=section_numbers.get(getattr(record, "section_id", None), "?"),
+            )
             if sign == "+":
                 lines.append(LogLine(f"Thêm {row.label[0].lower()}{row.label[1:]}", cells=_cells(row, labels)))
             elif sign == "-":
@@ -588,15 +637,16 @@ def _describe(group, previous, section_numbers, plan):
             verb = {"+": "Thêm", "-": "Xóa", "~": "Sửa"}[sign]
             changes = []
             if sign == "~" and prev is not None:
-                changes = field_changes(_values(prev, names), _values(record, names), {n: field_label(model, n) for n in names})
+                changes = field_changes(
+                    _values(prev, names), _values(record, names), {n: field_label(model, n) for n in names}
+                )
                 if not changes:
                     continue
             lines.append(LogLine(f"{verb} {_NOUNS[kind]}", changes=changes))
-    for key, model, title, what in LISTS:
+    for key, _model, title, what in LISTS:
         if key in lists:
             removed, added = lists[key]
-            texts = lambda items: [item_text(key, r) for r in sorted(items, key=lambda r: (r.order, r.id))]  # noqa: E731
-            changed = list_diff(title, what, texts(removed), texts(added))
+            changed = list_diff(title, what, _item_texts(key, removed), _item_texts(key, added))
             if changed:
                 lines.append(LogLine(f"Sửa {title[0].lower()}{title[1:]}", items=changed.items))
     if reordered:
@@ -608,6 +658,10 @@ def _plan_heading(record):
     heading = _values(record, HEADING_FIELDS)
     heading.update({f"column:{key}": value for key, value in (record.column_labels or {}).items()})
     return heading
+
+
+def _item_texts(kind, items):
+    return [item_text(kind, item) for item in sorted(items, key=lambda item: (item.order, item.id))]
 
 
 def change_log(plan):

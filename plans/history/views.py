@@ -5,8 +5,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from plans.history.diff import change_log, changes_since_last_submission
 from plans.access import plan_view
+from plans.history.diff import change_log, changes_since_last_submission
 
 ENTRIES_PER_PAGE = 30
 

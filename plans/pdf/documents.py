@@ -32,7 +32,9 @@ def plan_document_context(plan):
 
 def _is_long(task):
     """May split across pages (tthc_portal.printing.is_long_row)."""
-    return is_long_row({name: getattr(task, name) for name in TASK_COLUMNS_MM}, widths_mm=TASK_COLUMNS_MM, font_pt=TASK_FONT_PT)
+    return is_long_row(
+        {name: getattr(task, name) for name in TASK_COLUMNS_MM}, widths_mm=TASK_COLUMNS_MM, font_pt=TASK_FONT_PT
+    )
 
 
 def plan_document_html(plan):

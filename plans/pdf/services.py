@@ -7,10 +7,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from tthc_portal.jobs import JobState
-
-from plans.pdf.documents import build_plan_pdf
 from plans.models import Decision, Plan, PlanPdf
+from plans.pdf.documents import build_plan_pdf
+from tthc_portal.jobs import JobState
 
 logger = logging.getLogger(__name__)
 

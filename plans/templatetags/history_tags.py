@@ -1,8 +1,8 @@
 """What changed in a plan, for any page that shows one (after `{% load history_tags %}`):
 
-    {% plan_diff plan %}     the changes since the last submission, row by row (nothing when the
-                             plan has no earlier submission to compare with)
-    {% diff_parts parts "ins" %}   a text cut by plans.history.diff.word_diff, the changed words marked
+{% plan_diff plan %}     the changes since the last submission, row by row (nothing when the
+                         plan has no earlier submission to compare with)
+{% diff_parts parts "ins" %}   a text cut by plans.history.diff.word_diff, the changed words marked
 """
 
 from django import template

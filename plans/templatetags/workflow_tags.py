@@ -20,7 +20,10 @@ register = template.Library()
 @register.inclusion_tag("plans/workflow/_actions.html", takes_context=True)
 def workflow_actions(context, plan):
     request = context["request"]
-    return {**actions_context(user=request.user, plan=plan, next_url=request.get_full_path()), "csrf_token": context.get("csrf_token")}
+    return {
+        **actions_context(user=request.user, plan=plan, next_url=request.get_full_path()),
+        "csrf_token": context.get("csrf_token"),
+    }
 
 
 @register.inclusion_tag("plans/workflow/_status_history.html")

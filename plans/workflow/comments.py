@@ -1,10 +1,10 @@
 """Review comments on a plan or on one of its rows, the answers to them, and marking them resolved.
 
-| who                                   | may                                                       | while                |
-|---------------------------------------|-----------------------------------------------------------|----------------------|
-| reviewer of a unit above the plan's   | comment (on the plan or a row), answer a thread           | submitted            |
-| editor of the plan's unit itself      | answer a thread, mark it resolved                         | any state but issued |
-| the author of a comment               | mark their own comment resolved                           | any state but issued |
+| who                                 | may                                             | while                |
+|-------------------------------------|-------------------------------------------------|----------------------|
+| reviewer of a unit above the plan's | comment (on the plan or a row), answer a thread | submitted            |
+| editor of the plan's unit itself    | answer a thread, mark it resolved               | any state but issued |
+| the author of a comment             | mark their own comment resolved                 | any state but issued |
 
 A thread is a top-level comment with its answers; an answer to an answer joins the same thread.
 An issued plan is locked: its comments are read-only. An answer tells the thread's other
@@ -22,10 +22,9 @@ from django.utils.text import Truncator
 
 from orgs.audit import record as audit
 from orgs.models import AuditEvent, Membership
-
-from plans.workflow import notifications
-from plans.models import Plan, PlanComment
 from orgs.scoping import own_roles
+from plans.models import Plan, PlanComment
+from plans.workflow import notifications
 from plans.workflow.rules import reviews_from_above
 from plans.workflow.services import plan_name
 
@@ -59,9 +58,12 @@ def rights(user, plan):
     comment = plan.status == Status.SUBMITTED and reviews_from_above(user, plan.unit)
     issued = plan.status == Status.ISSUED
     return Rights(
-        user_id=user.pk, issued=issued, can_comment=comment, can_answer=not issued and (is_editor or comment),
+        user_id=user.pk,
+        issued=issued,
+        can_comment=comment,
+        can_answer=not issued and (is_editor or comment),
         is_editor=is_editor,
-    )  # fmt: skip
+    )
 
 
 def can_comment(user, plan):
@@ -137,10 +139,21 @@ def add_comment(*, plan, user, text, task=None, request=None):
         if task is not None and task.section.plan_id != locked.pk:
             raise ValidationError("Dòng được góp ý không thuộc kế hoạch này.", code="task")
         comment = PlanComment.objects.create(
-            plan=locked, task=task, task_label=task_label(task) if task else "", author=user, text=text,
+            plan=locked,
+            task=task,
+            task_label=task_label(task) if task else "",
+            author=user,
+            text=text,
             plan_version=locked.version,
-        )  # fmt: skip
-        audit(actor=user, action=Action.PLAN_COMMENT, target=comment, request=request, plan=locked.pk, task=getattr(task, "pk", None))
+        )
+        audit(
+            actor=user,
+            action=Action.PLAN_COMMENT,
+            target=comment,
+            request=request,
+            plan=locked.pk,
+            task=getattr(task, "pk", None),
+        )
     return comment
 
 
@@ -153,20 +166,41 @@ def answer_comment(*, comment, user, text, request=None):
         if not can_answer(user, locked):
             if locked.status == Status.ISSUED:
                 raise ValidationError("Kế hoạch đã ban hành: không trả lời ý kiến được nữa.", code="state")
-            raise PermissionDenied(f"Chỉ công chức soạn thảo của {locked.unit} hoặc cán bộ thẩm định được trả lời ý kiến.")
+            raise PermissionDenied(
+                f"Chỉ công chức soạn thảo của {locked.unit} hoặc cán bộ thẩm định được trả lời ý kiến."
+            )
         text = _text(text)
         answer = PlanComment.objects.create(
-            plan=locked, task=root.task, task_label=root.task_label, parent=root, author=user, text=text,
+            plan=locked,
+            task=root.task,
+            task_label=root.task_label,
+            parent=root,
+            author=user,
+            text=text,
             plan_version=locked.version,
-        )  # fmt: skip
+        )
         participants = [root.author, *(a.author for a in root.answers.exclude(pk=answer.pk).select_related("author"))]
         where = f" về dòng “{Truncator(root.task_label).chars(60)}”" if root.task_label else ""
         notifications.notify(
-            plan=locked, verb=notifications.Verb.COMMENTED, actor=user, request=request, email=False,
+            plan=locked,
+            verb=notifications.Verb.COMMENTED,
+            actor=user,
+            request=request,
+            email=False,
             recipients=[p for p in participants if p is not None],
-            text=f"{user.full_name or user.username} đã trả lời ý kiến{where} ({plan_name(locked)}): {Truncator(text).chars(200)}",
-        )  # fmt: skip
-        audit(actor=user, action=Action.PLAN_COMMENT_ANSWER, target=answer, request=request, plan=locked.pk, thread=root.pk)
+            text=(
+                f"{user.full_name or user.username} đã trả lời ý kiến{where} ({plan_name(locked)}): "
+                f"{Truncator(text).chars(200)}"
+            ),
+        )
+        audit(
+            actor=user,
+            action=Action.PLAN_COMMENT_ANSWER,
+            target=answer,
+            request=request,
+            plan=locked.pk,
+            thread=root.pk,
+        )
     return answer
 
 
@@ -181,7 +215,9 @@ def resolve_comment(*, comment, user, request=None):
         if root.resolved_at is not None:
             raise ValidationError("Ý kiến này đã được đánh dấu đã xử lý.", code="resolved")
         if not can_resolve(user, root, locked):
-            raise PermissionDenied(f"Chỉ công chức soạn thảo của {locked.unit} hoặc người viết ý kiến được đánh dấu đã xử lý.")
+            raise PermissionDenied(
+                f"Chỉ công chức soạn thảo của {locked.unit} hoặc người viết ý kiến được đánh dấu đã xử lý."
+            )
         root.resolved_at, root.resolved_by = timezone.now(), user
         root.save(update_fields=["resolved_at", "resolved_by"])
         audit(actor=user, action=Action.PLAN_COMMENT_RESOLVE, target=root, request=request, plan=locked.pk)

@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from orgs.models import Membership, User
-
 from plans.models import Notification
 
 logger = logging.getLogger(__name__)

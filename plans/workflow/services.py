@@ -33,8 +33,9 @@ from django.utils import timezone
 
 from orgs.audit import record as audit
 from orgs.models import AuditEvent, Membership, Unit
-from tasks.models import Task
-
+from plans.loading import load_plan
+from plans.models import Decision, Plan, PlanTransition
+from plans.serializing import plan_to_data
 from plans.workflow import notifications
 from plans.workflow.rules import (
     check_approve,
@@ -44,9 +45,7 @@ from plans.workflow.rules import (
     check_return,
     check_submit,
 )
-from plans.loading import load_plan
-from plans.models import Decision, Plan, PlanTransition
-from plans.serializing import plan_to_data
+from tasks.models import Task
 
 Status = Plan.Status
 Action = AuditEvent.Action
@@ -67,13 +66,23 @@ def _move(locked, *, user, to_status, action, comment="", request=None, extra_fi
     locked.status = to_status
     locked.save(update_fields=["status", "updated_at", *extra_fields])
     transition = PlanTransition.objects.create(
-        plan=locked, from_status=from_status, to_status=to_status, user=user, comment=comment,
+        plan=locked,
+        from_status=from_status,
+        to_status=to_status,
+        user=user,
+        comment=comment,
         plan_version=locked.version,
-    )  # fmt: skip
+    )
     audit(
-        actor=user, action=action, target=locked, request=request,
-        from_status=from_status, to_status=to_status, comment=comment, plan_version=locked.version,
-    )  # fmt: skip
+        actor=user,
+        action=action,
+        target=locked,
+        request=request,
+        from_status=from_status,
+        to_status=to_status,
+        comment=comment,
+        plan_version=locked.version,
+    )
     return transition
 
 
@@ -96,7 +105,7 @@ def _actor(user):
 
 
 def plan_name(plan):
-    """"Kế hoạch năm 2024 – Xã Lê Lợi", with "(lần ban hành 2)" for a later revision."""
+    """ "Kế hoạch năm 2024 – Xã Lê Lợi", with "(lần ban hành 2)" for a later revision."""
     return f"{plan}" + (f" (lần ban hành {plan.revision})" if plan.revision > 1 else "")
 
 
@@ -110,14 +119,21 @@ def submit_plan(*, plan, user, request=None):
         again = locked.status == Status.RETURNED
         locked.submitted_at = timezone.now()
         _move(
-            locked, user=user, to_status=Status.SUBMITTED, action=Action.PLAN_SUBMITTED, request=request,
+            locked,
+            user=user,
+            to_status=Status.SUBMITTED,
+            action=Action.PLAN_SUBMITTED,
+            request=request,
             extra_fields=["submitted_at"],
-        )  # fmt: skip
+        )
         notifications.notify(
-            plan=locked, verb=Verb.SUBMITTED, actor=user, request=request,
+            plan=locked,
+            verb=Verb.SUBMITTED,
+            actor=user,
+            request=request,
             recipients=notifications.reviewers_above(locked.unit),
             text=f"{_actor(user)} đã gửi {'lại ' if again else ''}{plan_name(locked)} để thẩm định.",
-        )  # fmt: skip
+        )
     return _refresh(plan, locked)
 
 
@@ -127,12 +143,17 @@ def return_plan(*, plan, user, comment, request=None):
         locked = _locked(plan)
         check_return(user, locked)
         comment = _required(comment, "Hãy ghi lý do trả lại (những gì đơn vị cần sửa).")
-        _move(locked, user=user, to_status=Status.RETURNED, action=Action.PLAN_RETURNED, comment=comment, request=request)
+        _move(
+            locked, user=user, to_status=Status.RETURNED, action=Action.PLAN_RETURNED, comment=comment, request=request
+        )
         notifications.notify(
-            plan=locked, verb=Verb.RETURNED, actor=user, request=request,
+            plan=locked,
+            verb=Verb.RETURNED,
+            actor=user,
+            request=request,
             recipients=notifications.unit_members(locked.unit, Role.EDITOR),
             text=f"{_actor(user)} đã trả lại {plan_name(locked)}: {comment}",
-        )  # fmt: skip
+        )
     return _refresh(plan, locked)
 
 
@@ -142,12 +163,17 @@ def approve_plan(*, plan, user, comment="", request=None):
         locked = _locked(plan)
         check_approve(user, locked)
         comment = (comment or "").strip()
-        _move(locked, user=user, to_status=Status.APPROVED, action=Action.PLAN_APPROVED, comment=comment, request=request)
+        _move(
+            locked, user=user, to_status=Status.APPROVED, action=Action.PLAN_APPROVED, comment=comment, request=request
+        )
         notifications.notify(
-            plan=locked, verb=Verb.APPROVED, actor=user, request=request,
+            plan=locked,
+            verb=Verb.APPROVED,
+            actor=user,
+            request=request,
             recipients=notifications.unit_members(locked.unit, Role.EDITOR, Role.SIGNER),
             text=f"{_actor(user)} đã phê duyệt {plan_name(locked)}." + (f" Ý kiến: {comment}" if comment else ""),
-        )  # fmt: skip
+        )
     return _refresh(plan, locked)
 
 
@@ -175,7 +201,9 @@ def issue_plan(*, plan, user, issued_on, number=None, request=None):
             raise ValidationError("Ngày ban hành không được sau ngày hôm nay.", code="future")
         decision = Decision.objects.filter(plan=locked).first()
         if decision is None:
-            raise ValidationError("Kế hoạch chưa có văn bản ban hành (quyết định) nên chưa ban hành được.", code="no_decision")
+            raise ValidationError(
+                "Kế hoạch chưa có văn bản ban hành (quyết định) nên chưa ban hành được.", code="no_decision"
+            )
         Unit.objects.select_for_update().get(pk=locked.unit_id)  # one numbering at a time per issuing unit
         year = issued_on.year
         suggested = next_decision_number(unit=locked.unit, year=year)
@@ -184,20 +212,31 @@ def issue_plan(*, plan, user, issued_on, number=None, request=None):
         elif number < 1:
             raise ValidationError("Số quyết định phải là số nguyên dương.", code="number")
         else:
-            taken = _issued_decisions(locked.unit, year).filter(number=number).exclude(plan=locked).select_related("plan").first()
+            taken = (
+                _issued_decisions(locked.unit, year)
+                .filter(number=number)
+                .exclude(plan=locked)
+                .select_related("plan")
+                .first()
+            )
             if taken:
                 raise ValidationError(
                     f"Số {number:02d}/{decision.number_suffix} năm {year} của {locked.unit} đã dùng cho "
-                    f"{taken.plan} (ban hành ngày {taken.issued_on:%d/%m/%Y}). Số tiếp theo còn trống: {suggested:02d}.",
+                    f"{taken.plan} (ban hành ngày {taken.issued_on:%d/%m/%Y}). Số tiếp theo còn trống: "
+                    f"{suggested:02d}.",
                     code="number_taken",
                 )
         decision.number, decision.issued_on = number, issued_on
         decision.save(update_fields=["number", "issued_on"])
         locked.mark_changed()  # the document now carries its number and date: earlier PDFs are stale
         _move(
-            locked, user=user, to_status=Status.ISSUED, action=Action.PLAN_ISSUED, request=request,
+            locked,
+            user=user,
+            to_status=Status.ISSUED,
+            action=Action.PLAN_ISSUED,
+            request=request,
             comment=f"Số {decision.number_text}, ngày {issued_on:%d/%m/%Y}",
-        )  # fmt: skip
+        )
         approver = locked.transitions.filter(to_status=Status.APPROVED).order_by("-created_at", "-pk").first()
         recipients = [
             *notifications.unit_members(locked.unit, Role.EDITOR),
@@ -205,9 +244,16 @@ def issue_plan(*, plan, user, issued_on, number=None, request=None):
             *([approver.user] if approver and approver.user else []),
         ]
         notifications.notify(
-            plan=locked, verb=Verb.ISSUED, actor=user, request=request, recipients=recipients,
-            text=f"{_actor(user)} đã ban hành {plan_name(locked)}: Quyết định số {decision.number_text} ngày {issued_on:%d/%m/%Y}.",
-        )  # fmt: skip
+            plan=locked,
+            verb=Verb.ISSUED,
+            actor=user,
+            request=request,
+            recipients=recipients,
+            text=(
+                f"{_actor(user)} đã ban hành {plan_name(locked)}: Quyết định số {decision.number_text} ngày "
+                f"{issued_on:%d/%m/%Y}."
+            ),
+        )
     plan.decision = decision  # the caller's cached decision (if any) now has its number and date
     return _refresh(plan, locked)
 
@@ -218,12 +264,17 @@ def reopen_plan(*, plan, user, reason, request=None):
         locked = _locked(plan)
         check_reopen(user, locked)
         reason = _required(reason, "Hãy ghi lý do mở lại kế hoạch.")
-        _move(locked, user=user, to_status=Status.RETURNED, action=Action.PLAN_REOPENED, comment=reason, request=request)
+        _move(
+            locked, user=user, to_status=Status.RETURNED, action=Action.PLAN_REOPENED, comment=reason, request=request
+        )
         notifications.notify(
-            plan=locked, verb=Verb.REOPENED, actor=user, request=request,
+            plan=locked,
+            verb=Verb.REOPENED,
+            actor=user,
+            request=request,
             recipients=notifications.unit_members(locked.unit, Role.EDITOR, Role.SIGNER),
             text=f"{_actor(user)} đã mở lại {plan_name(locked)} (đã phê duyệt) để sửa: {reason}",
-        )  # fmt: skip
+        )
     return _refresh(plan, locked)
 
 
@@ -240,7 +291,11 @@ def new_revision(*, plan, user, request=None):
         revision = locked.revision + 1
         created = load_plan(data, unit=locked.unit, revision=revision)
         audit(
-            actor=user, action=Action.PLAN_NEW_REVISION, target=created, request=request,
-            source_plan=locked.pk, revision=revision,
-        )  # fmt: skip
+            actor=user,
+            action=Action.PLAN_NEW_REVISION,
+            target=created,
+            request=request,
+            source_plan=locked.pk,
+            revision=revision,
+        )
     return created

@@ -21,15 +21,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from plans.access import plan_view, visible_plan_or_404
+from plans.models import Notification, Plan, PlanComment
+from plans.workflow import comments, notifications, rules
+from plans.workflow import services as workflow
 from tasks.models import Task
 from tasks.selectors import flatten, plan_table
-
-from plans.workflow import comments
-from plans.workflow import notifications
-from plans.workflow import rules
-from plans.workflow import services as workflow
-from plans.models import Notification, Plan, PlanComment
-from plans.access import plan_view, visible_plan_or_404
 
 Status = Plan.Status
 
@@ -39,51 +36,68 @@ Status = Plan.Status
 
 class ReturnForm(forms.Form):
     comment = forms.CharField(
-        label="Lý do trả lại", widget=forms.Textarea(attrs={"rows": 3}), max_length=comments.MAX_LENGTH,
+        label="Lý do trả lại",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=comments.MAX_LENGTH,
         error_messages={"required": "Hãy ghi lý do trả lại (những gì đơn vị cần sửa)."},
-    )  # fmt: skip
+    )
 
 
 class ApproveForm(forms.Form):
     comment = forms.CharField(
-        label="Ý kiến (không bắt buộc)", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label="Ý kiến (không bắt buộc)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         max_length=comments.MAX_LENGTH,
-    )  # fmt: skip
+    )
 
 
 class IssueForm(forms.Form):
     number = forms.IntegerField(
-        label="Số quyết định", required=False, min_value=1, max_value=99999,
+        label="Số quyết định",
+        required=False,
+        min_value=1,
+        max_value=99999,
         help_text="Để trống: lấy số tiếp theo còn trống của đơn vị trong năm.",
-        error_messages={"invalid": "Số quyết định phải là số nguyên dương.", "min_value": "Số quyết định phải từ 1 trở lên."},
-    )  # fmt: skip
+        error_messages={
+            "invalid": "Số quyết định phải là số nguyên dương.",
+            "min_value": "Số quyết định phải từ 1 trở lên.",
+        },
+    )
     issued_on = forms.DateField(
-        label="Ngày ban hành", input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        label="Ngày ban hành",
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": "Hãy nhập ngày ban hành.", "invalid": "Ngày ban hành không đúng (ngày/tháng/năm)."},
-    )  # fmt: skip
+    )
 
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(
-        label="Lý do mở lại", widget=forms.Textarea(attrs={"rows": 3}), max_length=comments.MAX_LENGTH,
+        label="Lý do mở lại",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=comments.MAX_LENGTH,
         error_messages={"required": "Hãy ghi lý do mở lại kế hoạch."},
-    )  # fmt: skip
+    )
 
 
 class CommentForm(forms.Form):
     text = forms.CharField(
-        label="Ý kiến", widget=forms.Textarea(attrs={"rows": 2}), max_length=comments.MAX_LENGTH,
+        label="Ý kiến",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=comments.MAX_LENGTH,
         error_messages={"required": "Hãy nhập nội dung ý kiến."},
-    )  # fmt: skip
+    )
     task = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class AnswerForm(forms.Form):
     text = forms.CharField(
-        label="Trả lời", widget=forms.Textarea(attrs={"rows": 2}), max_length=comments.MAX_LENGTH,
+        label="Trả lời",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=comments.MAX_LENGTH,
         error_messages={"required": "Hãy nhập nội dung trả lời."},
-    )  # fmt: skip
+    )
 
 
 STEP_FORMS = {"return": ReturnForm, "approve": ApproveForm, "issue": IssueForm, "reopen": ReopenForm}
@@ -175,7 +189,11 @@ def _step(request, pk, action, run, success):
             return redirect(next_url)
         plan.refresh_from_db()
         context = actions_context(
-            user=request.user, plan=plan, next_url=next_url, bound={action: form} if form else None, error=_message(refused)
+            user=request.user,
+            plan=plan,
+            next_url=next_url,
+            bound={action: form} if form else None,
+            error=_message(refused),
         )
         return render(request, "plans/workflow/_actions.html", context)
     messages.success(request, success(result))
@@ -186,57 +204,71 @@ def _step(request, pk, action, run, success):
 @require_POST
 def submit(request, pk):
     return _step(
-        request, pk, "submit",
+        request,
+        pk,
+        "submit",
         lambda plan, data: workflow.submit_plan(plan=plan, user=request.user, request=request),
         lambda plan: "Đã gửi kế hoạch đi thẩm định. Trong khi chờ thẩm định, kế hoạch không sửa được.",
-    )  # fmt: skip
+    )
 
 
 @require_POST
 def return_(request, pk):
     return _step(
-        request, pk, "return",
+        request,
+        pk,
+        "return",
         lambda plan, data: workflow.return_plan(plan=plan, user=request.user, comment=data["comment"], request=request),
         lambda plan: f"Đã trả lại kế hoạch cho {plan.unit}.",
-    )  # fmt: skip
+    )
 
 
 @require_POST
 def approve(request, pk):
     return _step(
-        request, pk, "approve",
-        lambda plan, data: workflow.approve_plan(plan=plan, user=request.user, comment=data["comment"], request=request),
+        request,
+        pk,
+        "approve",
+        lambda plan, data: workflow.approve_plan(
+            plan=plan, user=request.user, comment=data["comment"], request=request
+        ),
         lambda plan: "Đã phê duyệt kế hoạch.",
-    )  # fmt: skip
+    )
 
 
 @require_POST
 def issue(request, pk):
     return _step(
-        request, pk, "issue",
+        request,
+        pk,
+        "issue",
         lambda plan, data: workflow.issue_plan(
             plan=plan, user=request.user, number=data["number"], issued_on=data["issued_on"], request=request
         ),
         lambda plan: f"Đã ban hành: Quyết định số {plan.decision.number_text} ngày {plan.decision.issued_on:%d/%m/%Y}.",
-    )  # fmt: skip
+    )
 
 
 @require_POST
 def reopen(request, pk):
     return _step(
-        request, pk, "reopen",
+        request,
+        pk,
+        "reopen",
         lambda plan, data: workflow.reopen_plan(plan=plan, user=request.user, reason=data["reason"], request=request),
         lambda plan: "Đã mở lại kế hoạch; đơn vị sửa rồi gửi thẩm định lại.",
-    )  # fmt: skip
+    )
 
 
 @require_POST
 def new_revision(request, pk):
     return _step(
-        request, pk, "new_revision",
+        request,
+        pk,
+        "new_revision",
         lambda plan, data: workflow.new_revision(plan=plan, user=request.user, request=request),
         lambda plan: f"Đã lập lần ban hành {plan.revision} (dự thảo) từ kế hoạch đã ban hành.",
-    )  # fmt: skip
+    )
 
 
 # --- the review page and its comments ----------------------------------------------------------------
@@ -271,7 +303,9 @@ def comment_add(request, plan):
         if not form.is_valid():
             raise ValidationError([e for errors in form.errors.values() for e in errors])
         if form.cleaned_data["task"]:
-            task = Task.objects.select_related("section").filter(section__plan=plan, pk=form.cleaned_data["task"]).first()
+            task = (
+                Task.objects.select_related("section").filter(section__plan=plan, pk=form.cleaned_data["task"]).first()
+            )
             if task is None:
                 raise ValidationError("Dòng được góp ý không thuộc kế hoạch này.")
         comments.add_comment(plan=plan, user=request.user, text=form.cleaned_data["text"], task=task, request=request)
@@ -321,7 +355,10 @@ def row_context(*, user, plan, task=None, form=None, error=""):
 def _fresh_row_context(request, plan, task, **kwargs):
     plan.refresh_from_db()
     plan.__dict__.pop("_workflow_comment_cache", None)
-    return {**row_context(user=request.user, plan=plan, task=task, **kwargs), "oob_open_count": _open_count_oob(request, plan)}
+    return {
+        **row_context(user=request.user, plan=plan, task=task, **kwargs),
+        "oob_open_count": _open_count_oob(request, plan),
+    }
 
 
 def _open_count_oob(request, plan):
@@ -375,9 +412,13 @@ def _render_thread(request, plan, thread_pk, *, form=None, error=""):
     thread = next(thread for thread in comments.threads(plan) if thread.pk == thread_pk)
     thread.can_resolve = rights.can_resolve(thread)
     context = {
-        "plan": plan, "thread": thread, "rights": rights, "answer_form": form or AnswerForm(), "thread_error": error,
+        "plan": plan,
+        "thread": thread,
+        "rights": rights,
+        "answer_form": form or AnswerForm(),
+        "thread_error": error,
         "oob_open_count": _open_count_oob(request, plan),
-    }  # fmt: skip
+    }
     return render(request, "plans/workflow/_thread.html", context)
 
 
@@ -387,7 +428,9 @@ def _render_thread(request, plan, thread_pk, *, form=None, error=""):
 @require_GET
 def inbox(request):
     page = Paginator(notifications.inbox_for(request.user), 30).get_page(request.GET.get("trang"))
-    return render(request, "plans/workflow/inbox.html", {"page": page, "unread_here": notifications.unread_count(request.user)})
+    return render(
+        request, "plans/workflow/inbox.html", {"page": page, "unread_here": notifications.unread_count(request.user)}
+    )
 
 
 @require_GET

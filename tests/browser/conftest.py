@@ -93,16 +93,20 @@ def page(context):
     page.problems = []
     page.on(
         "console",
-        lambda message: message.type == "error"
-        and not message.text.startswith("Failed to load resource")  # reported with its URL below
-        and page.problems.append(f"console: {message.text}"),
+        lambda message: (
+            message.type == "error"
+            and not message.text.startswith("Failed to load resource")  # reported with its URL below
+            and page.problems.append(f"console: {message.text}")
+        ),
     )
     page.on("pageerror", lambda error: page.problems.append(f"page error: {error}"))
     page.on(
         "response",
-        lambda response: response.status >= 400
-        and not response.url.endswith("/favicon.ico")  # the portal has none; the browser always asks
-        and page.problems.append(f"HTTP {response.status} {response.url}"),
+        lambda response: (
+            response.status >= 400
+            and not response.url.endswith("/favicon.ico")  # the portal has none; the browser always asks
+            and page.problems.append(f"HTTP {response.status} {response.url}")
+        ),
     )
     yield page
     page.close()

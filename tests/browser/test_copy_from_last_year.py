@@ -78,10 +78,14 @@ def test_editor_reviews_the_changes_and_creates_next_years_plan(page, live_serve
     expect(province.locator("td").nth(2).locator("mark")).to_have_text("năm 2025")
 
     # The 2024 plan's own misfits (seed 000's Điều 2 speaks of 2022 and 2023) are listed apart.
-    own = page.locator("section.card", has=page.get_by_role("heading", name=re.compile("^Năm cần kiểm tra trong kế hoạch năm 2024")))
+    own = page.locator(
+        "section.card", has=page.get_by_role("heading", name=re.compile("^Năm cần kiểm tra trong kế hoạch năm 2024"))
+    )
     expect(own).to_be_visible()
     expect(own.locator("h2 .badge")).to_have_text("3")
-    clause = _row_with(own.locator("table"), "Điều 2, khoản 1", "Nhắc đến năm 2022 trong kế hoạch năm 2024 — kiểm tra lại.")
+    clause = _row_with(
+        own.locator("table"), "Điều 2, khoản 1", "Nhắc đến năm 2022 trong kế hoạch năm 2024 — kiểm tra lại."
+    )
     expect(clause).to_have_count(1)
     expect(clause.locator("mark")).to_have_text("năm 2022")
     expect(clause).to_contain_text("phòng ngừa những hạn chế, tồn tại của năm 2022")
@@ -90,7 +94,9 @@ def test_editor_reviews_the_changes_and_creates_next_years_plan(page, live_serve
     expect(own.locator("tbody tr:not(.section-row)")).to_have_count(3)
     # What the copy will still say about other years is listed for the new plan too: 2022 stays 2022.
     ahead = page.locator("section.card", has=page.get_by_role("heading", name="Cần kiểm tra trong kế hoạch năm 2025"))
-    expect(_row_with(ahead.locator("table"), "Điều 2, khoản 1", "Nhắc đến năm 2022 trong kế hoạch năm 2025")).to_have_count(1)
+    expect(
+        _row_with(ahead.locator("table"), "Điều 2, khoản 1", "Nhắc đến năm 2022 trong kế hoạch năm 2025")
+    ).to_have_count(1)
 
     page.screenshot(path=artifacts_dir / "copy_journey_review.png", full_page=True)
     assert not Plan.objects.filter(unit__slug="le-loi", year=2025).exists()
@@ -107,8 +113,12 @@ def test_editor_reviews_the_changes_and_creates_next_years_plan(page, live_serve
     expect(moved.locator(".deadline-meaning")).to_have_text("→ hạn 30/06/2025")
     expect(table).not_to_contain_text("Quý II/2024")
     # The new plan shows its own years to check (Điều 2's 2022 among them).
-    own_2025 = page.locator("section.card", has=page.get_by_role("heading", name=re.compile("^Năm cần kiểm tra trong kế hoạch năm 2025")))
-    expect(_row_with(own_2025.locator("table"), "Điều 2, khoản 1", "Nhắc đến năm 2022 trong kế hoạch năm 2025")).to_have_count(1)
+    own_2025 = page.locator(
+        "section.card", has=page.get_by_role("heading", name=re.compile("^Năm cần kiểm tra trong kế hoạch năm 2025"))
+    )
+    expect(
+        _row_with(own_2025.locator("table"), "Điều 2, khoản 1", "Nhắc đến năm 2022 trong kế hoạch năm 2025")
+    ).to_have_count(1)
     page.screenshot(path=artifacts_dir / "copy_journey_created.png")
 
     # The database: a draft copy with the same rows, deadlines moved to 2025.
@@ -116,7 +126,9 @@ def test_editor_reviews_the_changes_and_creates_next_years_plan(page, live_serve
     assert (copy.decision.number, copy.decision.issued_on) == (None, None)  # filled in when issued
     copied = Task.objects.filter(section__plan=copy)
     assert copied.count() == source_tasks
-    assert list(copy.sections.values_list("number", flat=True)) == list(source.sections.values_list("number", flat=True))
+    assert list(copy.sections.values_list("number", flat=True)) == list(
+        source.sections.values_list("number", flat=True)
+    )
     source_q2 = Task.objects.filter(section__plan=source, deadline_text="Quý II/2024")
     copy_q2 = copied.filter(deadline_text="Quý II/2025")
     assert source_q2.count() == copy_q2.count() > 0

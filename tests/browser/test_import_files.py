@@ -17,7 +17,14 @@ from tasks.models import Task
 # migrations wrote (reporting periods, which seed_demo needs) that an earlier flush removed.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-WORD_HEADER = ["TT", "Nội dung công việc", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành", "Sản phẩm dự kiến"]
+WORD_HEADER = [
+    "TT",
+    "Nội dung công việc",
+    "Cơ quan chủ trì",
+    "Cơ quan phối hợp",
+    "Thời gian hoàn thành",
+    "Sản phẩm dự kiến",
+]
 
 
 def _le_loi_2024():
@@ -95,7 +102,9 @@ def test_an_excel_file_with_an_error_is_previewed_with_the_row_and_cannot_be_con
     expect(decide.get_by_role("alert")).to_contain_text("Có 2 lỗi cần sửa trong tệp")
     errors = page.get_by_role("list", name="Lỗi")
     expect(errors.get_by_role("listitem")).to_have_count(2)
-    expect(errors.get_by_role("listitem").nth(0)).to_have_text(re.compile(r"^Dòng 5: Có số thứ tự “2” nhưng không có nội dung"))
+    expect(errors.get_by_role("listitem").nth(0)).to_have_text(
+        re.compile(r"^Dòng 5: Có số thứ tự “2” nhưng không có nội dung")
+    )
     expect(errors.get_by_role("listitem").nth(1)).to_have_text(
         re.compile(r"^Dòng 6: Ô “Thời hạn hoàn thành” có công thức “=?DATE\(2024,6,30\)” chưa có giá trị\.")
     )
@@ -121,7 +130,9 @@ def test_an_excel_file_with_an_error_is_previewed_with_the_row_and_cannot_be_con
     assert page.problems == []
 
 
-def test_a_word_table_is_previewed_and_confirmed_into_the_plan(page, live_server, seed, log_in, artifacts_dir, tmp_path):
+def test_a_word_table_is_previewed_and_confirmed_into_the_plan(
+    page, live_server, seed, log_in, artifacts_dir, tmp_path
+):
     plan = _le_loi_2024()
     version = plan.version
     assert plan.sections.count() > 1
@@ -131,8 +142,22 @@ def test_a_word_table_is_previewed_and_confirmed_into_the_plan(page, live_server
         rows=[
             WORD_HEADER,
             ["I. Công tác chỉ đạo, điều hành", "", "", "", "", ""],
-            ["1", "Xây dựng Kế hoạch kiểm soát TTHC năm 2024", "Văn phòng - Thống kê", "Các ban, ngành", "Quý I/2024", "Kế hoạch được ban hành"],
-            ["2", "Niêm yết công khai TTHC tại Bộ phận Một cửa", "Văn phòng - Thống kê", "", "Thường xuyên", "TTHC được công khai"],
+            [
+                "1",
+                "Xây dựng Kế hoạch kiểm soát TTHC năm 2024",
+                "Văn phòng - Thống kê",
+                "Các ban, ngành",
+                "Quý I/2024",
+                "Kế hoạch được ban hành",
+            ],
+            [
+                "2",
+                "Niêm yết công khai TTHC tại Bộ phận Một cửa",
+                "Văn phòng - Thống kê",
+                "",
+                "Thường xuyên",
+                "TTHC được công khai",
+            ],
             ["", "- Cập nhật danh mục TTHC mới công bố", "Văn phòng - Thống kê", "", "Khi có phát sinh", ""],
         ],
         merged_rows=[1],
@@ -164,7 +189,9 @@ def test_a_word_table_is_previewed_and_confirmed_into_the_plan(page, live_server
     # Confirm: the plan's table is replaced, and the plan page shows it.
     confirm.click()
     expect(page).to_have_url(f"{live_server.url}/ke-hoach/{plan.pk}/")
-    expect(page.locator(".messages")).to_contain_text("Đã nhập 1 mục, 3 nội dung từ tệp “ke-hoach-le-loi.docx” vào kế hoạch.")
+    expect(page.locator(".messages")).to_contain_text(
+        "Đã nhập 1 mục, 3 nội dung từ tệp “ke-hoach-le-loi.docx” vào kế hoạch."
+    )
     shown = page.locator("table.plan-table")
     expect(shown.locator("thead th")).to_have_text(WORD_HEADER)
     expect(shown.locator("tr.section-row")).to_have_count(1)
@@ -192,7 +219,11 @@ def test_a_word_table_is_previewed_and_confirmed_into_the_plan(page, live_server
     }
     first = tasks["Xây dựng Kế hoạch kiểm soát TTHC năm 2024"]
     assert (first.number, first.lead, first.partners, first.product, first.parent) == (
-        "1", "Văn phòng - Thống kê", "Các ban, ngành", "Kế hoạch được ban hành", None
+        "1",
+        "Văn phòng - Thống kê",
+        "Các ban, ngành",
+        "Kế hoạch được ban hành",
+        None,
     )
     assert (first.deadline_text, first.deadline_kind, first.due_dates) == ("Quý I/2024", "fixed", ["2024-03-31"])
     second = tasks["Niêm yết công khai TTHC tại Bộ phận Một cửa"]

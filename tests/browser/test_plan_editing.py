@@ -154,14 +154,20 @@ def test_editor_creates_next_years_plan_and_adds_rows_inline(page, live_server, 
     # The database: the row with what was typed and its parsed deadline, the sub-item under it.
     task.refresh_from_db()
     assert (task.number, task.content, task.lead, task.partners, task.product, task.parent) == (
-        "1", ROW_CONTENT, ROW_LEAD, ROW_PARTNERS, ROW_PRODUCT, None
+        "1",
+        ROW_CONTENT,
+        ROW_LEAD,
+        ROW_PARTNERS,
+        ROW_PRODUCT,
+        None,
     )
     assert (task.deadline_text, task.deadline_kind, task.due_dates) == (ROW_DEADLINE, "fixed", ["2025-06-30"])
     sub_task.refresh_from_db()
     assert (sub_task.number, sub_task.parent_id, sub_task.section_id) == ("-", task.pk, section_i.pk)
     assert (sub_task.deadline_kind, sub_task.due_dates) == ("fixed", ["2025-07-15"])
     assert list(Task.objects.filter(section__plan=plan).values_list("content", flat=True).order_by("pk")) == [
-        ROW_CONTENT, SUB_CONTENT
+        ROW_CONTENT,
+        SUB_CONTENT,
     ]
     assert Plan.objects.get(unit__slug="le-loi", year=2024).sections.filter(tasks__content=ROW_CONTENT).count() == 0
     assert page.problems == []

@@ -60,7 +60,9 @@ def test_editor_reads_the_plan_and_downloads_its_pdf(page, live_server, seed, lo
 
     # "Tải PDF" posts through htmx (the page stays), and the status area turns into a download link.
     page.wait_for_function("() => window.htmx !== undefined")
-    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith(f"/ke-hoach/{plan.pk}/pdf/")) as posted:
+    with page.expect_response(
+        lambda r: r.request.method == "POST" and r.url.endswith(f"/ke-hoach/{plan.pk}/pdf/")
+    ) as posted:
         page.get_by_role("button", name="Tải PDF").click()
     assert posted.value.ok, posted.value.status
     assert posted.value.request.headers.get("hx-request") == "true"

@@ -17,7 +17,9 @@ def _row(page, key):
     return page.locator(f"tr[data-key='{key}']")
 
 
-def test_editor_enters_a_rows_9_month_result_inline_and_the_tally_follows(page, live_server, seed, log_in, artifacts_dir):
+def test_editor_enters_a_rows_9_month_result_inline_and_the_tally_follows(
+    page, live_server, seed, log_in, artifacts_dir
+):
     plan = Plan.objects.get(unit__slug="thanh-thuy", year=2023)
     log_in("thanh-thuy-editor")
 
@@ -25,7 +27,9 @@ def test_editor_enters_a_rows_9_month_result_inline_and_the_tally_follows(page, 
     page.goto(f"/tien-do/{plan.pk}/Q1/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Tiến độ thực hiện kế hoạch năm 2023 – Xã Thanh Thủy")
     expect(page.locator("[data-tally=done]")).to_have_text("0")
-    page.get_by_role("navigation", name="Kỳ báo cáo năm 2023").get_by_role("link", name=re.compile("^9 tháng đầu năm")).click()
+    page.get_by_role("navigation", name="Kỳ báo cáo năm 2023").get_by_role(
+        "link", name=re.compile("^9 tháng đầu năm")
+    ).click()
     expect(page).to_have_url(f"{live_server.url}/tien-do/{plan.pk}/9M/")
     expect(page.locator("table.progress-table thead")).to_contain_text("Kết quả thực hiện 9 tháng đầu năm 2023")
     tally = page.locator("#progress-tally")
@@ -56,7 +60,9 @@ def test_editor_enters_a_rows_9_month_result_inline_and_the_tally_follows(page, 
     # The row is shown again with its result and document; the tally and the tabs follow.
     expect(row.locator("form")).to_have_count(0)
     expect(row.locator(".c-result")).to_contain_text("Đã thành lập đoàn kiểm tra; đang kiểm tra tại Bộ phận Một cửa.")
-    expect(row.locator(".c-result")).to_contain_text("12/QĐ-UBND ngày 10/08/2023 – về việc thành lập đoàn kiểm tra công tác KSTTHC")
+    expect(row.locator(".c-result")).to_contain_text(
+        "12/QĐ-UBND ngày 10/08/2023 – về việc thành lập đoàn kiểm tra công tác KSTTHC"
+    )
     expect(row.get_by_label("Tình trạng dòng II.5")).to_have_value("in_progress")
     expect(row).to_be_focused()
     expect(tally.locator("[data-tally=done]")).to_have_text("30")
@@ -74,7 +80,9 @@ def test_editor_enters_a_rows_9_month_result_inline_and_the_tally_follows(page, 
     result = row.get_by_label("Kết quả thực hiện 9 tháng đầu năm 2023")
     result.fill("")
     result.press("Control+Enter")
-    expect(row.locator(".field-result_text .errorlist")).to_have_text("Nội dung đã thực hiện cần ghi kết quả: việc gì đã làm, bằng văn bản nào.")
+    expect(row.locator(".field-result_text .errorlist")).to_have_text(
+        "Nội dung đã thực hiện cần ghi kết quả: việc gì đã làm, bằng văn bản nào."
+    )
     expect(row.get_by_label("Tình trạng:", exact=True)).to_have_value("done")
     expect(tally.locator("[data-tally=done]")).to_have_text("30")
     row.get_by_label("Kết quả thực hiện 9 tháng đầu năm 2023").press("Escape")
@@ -90,8 +98,15 @@ def test_editor_enters_a_rows_9_month_result_inline_and_the_tally_follows(page, 
     page.keyboard.press("Escape")
     expect(_row(page, "III.2").locator("form")).to_have_count(0)
 
-    progress = TaskProgress.objects.get(task__section__plan=plan, period__code="9M", task__content__startswith="Kiểm tra định kỳ")
+    progress = TaskProgress.objects.get(
+        task__section__plan=plan, period__code="9M", task__content__startswith="Kiểm tra định kỳ"
+    )
     assert (progress.status, progress.updated_by.username) == ("in_progress", "thanh-thuy-editor")
     assert [e.number for e in progress.evidence.all()] == ["12/QĐ-UBND"]
-    assert TaskProgress.objects.get(task__section__plan=plan, period__code="9M", task__content__startswith="Hướng dẫn, thực hiện").status == "not_started"
+    assert (
+        TaskProgress.objects.get(
+            task__section__plan=plan, period__code="9M", task__content__startswith="Hướng dẫn, thực hiện"
+        ).status
+        == "not_started"
+    )
     assert page.problems == []

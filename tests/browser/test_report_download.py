@@ -27,7 +27,9 @@ def test_editor_creates_and_downloads_the_9_month_report(page, live_server, seed
     page.screenshot(path=artifacts_dir / "report_page.png", full_page=True)
 
     page.wait_for_function("() => window.htmx !== undefined")
-    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith(f"/bao-cao/{plan.pk}/9M/tao/")) as posted:
+    with page.expect_response(
+        lambda r: r.request.method == "POST" and r.url.endswith(f"/bao-cao/{plan.pk}/9M/tao/")
+    ) as posted:
         page.get_by_role("button", name="Tạo báo cáo").click()
     assert posted.value.ok and posted.value.request.headers.get("hx-request") == "true"
     link = page.get_by_role("link", name=re.compile(r"^Tải báo cáo PDF \(\d+ trang\)$"))

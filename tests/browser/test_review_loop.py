@@ -122,7 +122,9 @@ def test_editor_and_district_reviewer_run_the_whole_loop(page, live_server, seed
     expect(page.locator("header.topbar a.inbox-link")).to_have_text("Hộp thư (2)")
     page.locator("header.topbar a.inbox-link").click()
     items = page.locator("li.inbox-item")
-    expect(items.first).to_contain_text("đã ban hành Kế hoạch năm 2024 – Xã Lê Lợi: Quyết định số 05/QĐ-UBND ngày 23/01/2024")
+    expect(items.first).to_contain_text(
+        "đã ban hành Kế hoạch năm 2024 – Xã Lê Lợi: Quyết định số 05/QĐ-UBND ngày 23/01/2024"
+    )
     expect(items.nth(1)).to_contain_text("đã phê duyệt")
     page.screenshot(path=artifacts_dir / "inbox_editor.png", full_page=False)
     page.goto(review_url)
@@ -130,5 +132,11 @@ def test_editor_and_district_reviewer_run_the_whole_loop(page, live_server, seed
 
     decision = Decision.objects.get(plan=plan)
     assert (decision.number, decision.issued_on.isoformat()) == (5, "2024-01-23")
-    assert list(plan.transitions.values_list("to_status", flat=True)) == ["submitted", "returned", "submitted", "approved", "issued"]
+    assert list(plan.transitions.values_list("to_status", flat=True)) == [
+        "submitted",
+        "returned",
+        "submitted",
+        "approved",
+        "issued",
+    ]
     assert page.problems == []

@@ -4,8 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from orgs.models import Membership, Unit, User
-from plans.models import Plan
 from periods.models import ReportingPeriod
+from plans.models import Plan
 from tasks.deadlines import parse_deadline
 from tasks.models import Task, TaskProgress
 from tasks.selectors import leaves, plan_table
@@ -61,7 +61,12 @@ def test_le_loi_decision_is_transcribed(seed):
     assert len(bases) == 9
     assert bases[-1].startswith("Căn cứ Quyết định số 178/QĐ-UBND ngày 22/01/2024")
     assert [a.label for a in decision.articles.all()] == ["Điều 1.", "Điều 2.", "Điều 3."]
-    assert list(dict.fromkeys(decision.recipients.values_list("group", flat=True))) == ["Để báo cáo", "Để phối hợp", "Để thực hiện", ""]
+    assert list(dict.fromkeys(decision.recipients.values_list("group", flat=True))) == [
+        "Để báo cáo",
+        "Để phối hợp",
+        "Để thực hiện",
+        "",
+    ]
 
 
 def test_le_loi_appendix_lists_34_fields_and_their_procedures(seed):
@@ -81,7 +86,9 @@ def test_every_row_stores_what_its_deadline_means(seed):
 
 
 def test_le_loi_targets_come_from_the_plan_rows(seed):
-    targets = {t.indicator.code: (t.value, t.qualifier) for t in _plan("le-loi", 2024).targets.select_related("indicator")}
+    targets = {
+        t.indicator.code: (t.value, t.qualifier) for t in _plan("le-loi", 2024).targets.select_related("indicator")
+    }
     assert targets["online_dossiers"] == (50, "min")
     assert targets["satisfaction"] == (90, "min")
 
@@ -91,7 +98,9 @@ def test_bac_giang_is_a_province_plan_issued_directly(seed):
     assert plan.decision.kind == "plan"
     assert plan.decision.signer_prefix == "KT."
     section_v = plan_table(plan)[-1]
-    assert section_v.number == "V" and section_v.lead.startswith("Các sở, ngành") and section_v.deadline_kind == "ongoing"
+    assert (
+        section_v.number == "V" and section_v.lead.startswith("Các sở, ngành") and section_v.deadline_kind == "ongoing"
+    )
 
 
 def test_thanh_thuy_9_month_results_are_as_printed(seed):
@@ -102,4 +111,8 @@ def test_thanh_thuy_9_month_results_are_as_printed(seed):
     not_started = [leaf for leaf in contents if statuses[leaf.pk] == TaskProgress.Status.NOT_STARTED]
     assert len(contents) == 32
     assert len(contents) - len(not_started) == 29
-    assert sorted(f"{leaf.section.number}.{leaf.number.rstrip('.')}" for leaf in not_started) == ["II.5", "II.6", "III.1"]
+    assert sorted(f"{leaf.section.number}.{leaf.number.rstrip('.')}" for leaf in not_started) == [
+        "II.5",
+        "II.6",
+        "III.1",
+    ]

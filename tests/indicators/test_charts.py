@@ -3,7 +3,6 @@ import subprocess
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
-
 from indicators.charts import FONT, target_vs_actual_svg
 from indicators.models import Indicator, Measurement, PlanTarget
 from indicators.selectors import _row
@@ -14,7 +13,9 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 def row(name, numerator=None, denominator=None, target=None, qualifier="min", pk=1):
     indicator = Indicator(pk=pk, code=f"i{pk}", name=name)
-    plan_target = PlanTarget(indicator=indicator, value=Decimal(target), qualifier=qualifier) if target is not None else None
+    plan_target = (
+        PlanTarget(indicator=indicator, value=Decimal(target), qualifier=qualifier) if target is not None else None
+    )
     measurement = Measurement(numerator=numerator, denominator=denominator) if numerator is not None else None
     return _row(indicator, plan_target, measurement)
 
@@ -106,7 +107,10 @@ FONT_FACES = "".join(
 
 
 def test_the_chart_renders_in_weasyprint_with_the_embedded_serif(tmp_path):
-    html = f"<html><head><style>{FONT_FACES} @page {{ size: A4; }}</style></head><body>{target_vs_actual_svg(ROWS)}</body></html>"
+    html = (
+        f"<html><head><style>{FONT_FACES} @page {{ size: A4; "
+        f"}}</style></head><body>{target_vs_actual_svg(ROWS)}</body></html>"
+    )
     result = render_pdf(html)
     assert result.pages == 1 and result.refused_urls == []
     pdf = tmp_path / "chart.pdf"

@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from indicators.models import Indicator, Measurement, PlanTarget
 from orgs.models import User
-from plans.models import Plan
 from periods.models import ReportingPeriod
+from plans.models import Plan
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -32,7 +32,13 @@ def target_of(plan, code):
 
 
 def target_data(**changes):
-    return {"qualifier": "min", "value": "60", "higher_target": "50", "last_year_result": "", "responsible": ""} | changes
+    return {
+        "qualifier": "min",
+        "value": "60",
+        "higher_target": "50",
+        "last_year_result": "",
+        "responsible": "",
+    } | changes
 
 
 # --- reading ------------------------------------------------------------------------------------------
@@ -90,7 +96,9 @@ def test_the_period_panel_alone_answers_an_htmx_tab_switch(client, le_loi_plan):
 
 
 def test_entering_figures_shows_the_rate_the_verdict_and_a_fresh_chart(client, le_loi_plan):
-    response = login(client, "le-loi-editor").post(save_url(le_loi_plan), {"numerator": "406", "denominator": "412"}, **HTMX)
+    response = login(client, "le-loi-editor").post(
+        save_url(le_loi_plan), {"numerator": "406", "denominator": "412"}, **HTMX
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert html.lstrip().startswith("<tr")
@@ -101,7 +109,9 @@ def test_entering_figures_shows_the_rate_the_verdict_and_a_fresh_chart(client, l
 
 
 def test_a_numerator_above_the_denominator_is_refused_next_to_the_field_keeping_the_input(client, le_loi_plan):
-    response = login(client, "le-loi-editor").post(save_url(le_loi_plan), {"numerator": "413", "denominator": "412"}, **HTMX)
+    response = login(client, "le-loi-editor").post(
+        save_url(le_loi_plan), {"numerator": "413", "denominator": "412"}, **HTMX
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "Tử số (413) không được lớn hơn mẫu số (412)." in html
@@ -119,9 +129,11 @@ def test_a_numerator_above_the_denominator_is_refused_next_to_the_field_keeping_
     ],
 )
 def test_wrong_figures_are_refused_with_a_clear_message(client, le_loi_plan, numerator, denominator, message):
-    html = login(client, "le-loi-editor").post(
-        save_url(le_loi_plan), {"numerator": numerator, "denominator": denominator}, **HTMX
-    ).content.decode()
+    html = (
+        login(client, "le-loi-editor")
+        .post(save_url(le_loi_plan), {"numerator": numerator, "denominator": denominator}, **HTMX)
+        .content.decode()
+    )
     assert message in html
     assert f'value="{numerator}"' in html
     assert not Measurement.objects.exists()
@@ -146,7 +158,9 @@ def test_emptying_both_counts_clears_the_figures(client, le_loi_plan):
 
 
 def test_a_signer_may_not_enter_figures(client, le_loi_plan):
-    response = login(client, "le-loi-signer").post(save_url(le_loi_plan), {"numerator": "1", "denominator": "2"}, **HTMX)
+    response = login(client, "le-loi-signer").post(
+        save_url(le_loi_plan), {"numerator": "1", "denominator": "2"}, **HTMX
+    )
     assert response.status_code == 403
     assert "Bạn không có quyền nhập số liệu" in response.content.decode()
     assert not Measurement.objects.exists()
@@ -181,7 +195,11 @@ def test_adding_figures_needs_an_indicator(client, le_loi_plan):
 
 def test_editing_a_target_shows_its_form_with_the_rules_proposal(client, le_loi_plan):
     target = target_of(le_loi_plan, "online_dossiers")
-    html = login(client, "le-loi-editor").get(reverse("indicators:target_edit", args=[le_loi_plan.pk, target.pk]), **HTMX).content.decode()
+    html = (
+        login(client, "le-loi-editor")
+        .get(reverse("indicators:target_edit", args=[le_loi_plan.pk, target.pk]), **HTMX)
+        .content.decode()
+    )
     assert f'id="t-form-{target.pk}"' in html and 'name="higher_target"' in html
     assert f'form="t-form-{target.pk}"' in html
 
@@ -202,7 +220,9 @@ def test_a_saved_target_tells_the_period_panel_to_refresh(client, le_loi_plan):
 def test_a_target_below_the_higher_levels_is_refused_and_the_input_kept(client, le_loi_plan):
     target = target_of(le_loi_plan, "online_payments")
     url = reverse("indicators:target_save", args=[le_loi_plan.pk, target.pk])
-    html = login(client, "le-loi-editor").post(url, target_data(value="45", higher_target="50"), **HTMX).content.decode()
+    html = (
+        login(client, "le-loi-editor").post(url, target_data(value="45", higher_target="50"), **HTMX).content.decode()
+    )
     assert "Chỉ tiêu 45% thấp hơn chỉ tiêu cấp trên giao (50%)." in html
     assert 'value="45"' in html
     assert "Bằng chỉ tiêu cấp trên giao (50%)" in html  # the proposal follows what was typed
@@ -224,7 +244,9 @@ def test_targets_of_a_submitted_plan_are_not_editable(client, le_loi_plan):
 
 def test_a_reviewer_may_not_open_a_target_form(client, le_loi_plan):
     target = target_of(le_loi_plan, "online_dossiers")
-    response = login(client, "gia-loc-reviewer").get(reverse("indicators:target_edit", args=[le_loi_plan.pk, target.pk]))
+    response = login(client, "gia-loc-reviewer").get(
+        reverse("indicators:target_edit", args=[le_loi_plan.pk, target.pk])
+    )
     assert response.status_code == 403
 
 
@@ -242,29 +264,39 @@ def test_a_new_target_is_added_and_the_card_returned(client, le_loi_plan):
 
 def test_an_indicator_already_targeted_is_not_added_twice(client, le_loi_plan):
     indicator = Indicator.objects.get(code="online_dossiers")
-    html = login(client, "le-loi-editor").post(
-        reverse("indicators:target_add", args=[le_loi_plan.pk]), target_data(indicator=indicator.pk), **HTMX
-    ).content.decode()
+    html = (
+        login(client, "le-loi-editor")
+        .post(reverse("indicators:target_add", args=[le_loi_plan.pk]), target_data(indicator=indicator.pk), **HTMX)
+        .content.decode()
+    )
     assert "Chỉ tiêu này đã có trong kế hoạch." in html
     assert target_of(le_loi_plan, "online_dossiers").value == Decimal(50)
 
 
 def test_a_target_is_removed(client, le_loi_plan):
     target = target_of(le_loi_plan, "online_dossiers")
-    response = login(client, "le-loi-editor").post(reverse("indicators:target_remove", args=[le_loi_plan.pk, target.pk]), **HTMX)
+    response = login(client, "le-loi-editor").post(
+        reverse("indicators:target_remove", args=[le_loi_plan.pk, target.pk]), **HTMX
+    )
     assert response.status_code == 200
     assert not PlanTarget.objects.filter(pk=target.pk).exists()
 
 
 def test_the_live_proposal_follows_the_numbers_typed(client, le_loi_plan):
     url = reverse("indicators:target_proposal", args=[le_loi_plan.pk])
-    html = login(client, "le-loi-editor").post(url, {"higher_target": "50", "last_year_result": "62"}, **HTMX).content.decode()
+    html = (
+        login(client, "le-loi-editor")
+        .post(url, {"higher_target": "50", "last_year_result": "62"}, **HTMX)
+        .content.decode()
+    )
     assert "72%" in html and "cộng 10 điểm" in html and "Dùng đề xuất" in html
 
 
 def test_a_target_of_another_plan_is_not_found(client, le_loi_plan):
     other = PlanTarget.objects.exclude(plan=le_loi_plan).first()
-    response = login(client, "le-loi-editor").get(reverse("indicators:target_edit", args=[le_loi_plan.pk, other.pk]), **HTMX)
+    response = login(client, "le-loi-editor").get(
+        reverse("indicators:target_edit", args=[le_loi_plan.pk, other.pk]), **HTMX
+    )
     assert response.status_code == 404
 
 

@@ -9,8 +9,8 @@ from django.db import IntegrityError, transaction
 from indicators import services
 from indicators.models import Indicator, Measurement, PlanTarget
 from orgs.models import Membership, User
-from plans.models import Plan
 from periods.models import ReportingPeriod
+from plans.models import Plan
 from tests.factories import member
 
 pytestmark = pytest.mark.django_db
@@ -113,7 +113,9 @@ def test_the_database_refuses_what_the_service_would(le_loi_plan, digitised, nin
             )
 
 
-@pytest.mark.parametrize("username", ["le-loi-signer", "le-loi-reviewer", "gia-loc-reviewer", "gia-loc-admin", "ha-tan-editor"])
+@pytest.mark.parametrize(
+    "username", ["le-loi-signer", "le-loi-reviewer", "gia-loc-reviewer", "gia-loc-admin", "ha-tan-editor"]
+)
 def test_only_the_communes_editor_or_admin_records_figures(le_loi_plan, digitised, nine_months, username):
     user = User.objects.get(username=username)
     with pytest.raises(PermissionDenied):

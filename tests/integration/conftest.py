@@ -1,9 +1,9 @@
 """A real Celery worker process for the integration tests, against the real PostgreSQL and Redis.
 
 The worker is a separate process: it sees only what the test has committed, so every test using it
-runs on `transactional_db` with serialized rollback (the fixtures below depend on both, which also means the worker is stopped
-*before* pytest-django flushes the test database: a worker still holding a connection would make
-the flush wait on its locks).
+runs on `transactional_db` with serialized rollback (the fixtures below depend on both, which also
+means the worker is stopped *before* pytest-django flushes the test database: a worker still
+holding a connection would make the flush wait on its locks).
 
     def test_something(celery_worker):          # one worker, started and ready
         ...
@@ -121,7 +121,9 @@ class CeleryWorker:
     def describe(self):
         """For assertion messages: the command, the exit status and the whole log."""
         status = "running" if self.is_alive() else f"exited with {self.process.returncode}"
-        return f"worker {self.name} (pid {self.pid}, {status}): {' '.join(self.command)}\n--- worker log ---\n{self.log()}"
+        return (
+            f"worker {self.name} (pid {self.pid}, {status}): {' '.join(self.command)}\n--- worker log ---\n{self.log()}"
+        )
 
     def wait_ready(self, timeout=READY_TIMEOUT):
         deadline = time.monotonic() + timeout
@@ -189,9 +191,20 @@ def start_celery_worker(transactional_db, celery_worker_env, tmp_path):
         name = f"tthc-test-{uuid.uuid4().hex[:8]}@integration"
         log_path = tmp_path / f"celery-worker-{len(workers) + 1}.log"
         command = [
-            sys.executable, "-m", "celery", "-A", app, "worker",
-            f"--pool={pool}", f"--concurrency={concurrency}", "--loglevel=INFO", f"--hostname={name}",
-            "--without-gossip", "--without-mingle", "--without-heartbeat", *extra_args,
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            app,
+            "worker",
+            f"--pool={pool}",
+            f"--concurrency={concurrency}",
+            "--loglevel=INFO",
+            f"--hostname={name}",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            *extra_args,
         ]
         with open(log_path, "wb") as log:
             process = subprocess.Popen(

@@ -57,9 +57,7 @@ def test_worker_renders_the_plan_pdf(transactional_db, seed, celery_worker, wait
     assert (again.pk, again.state, again.attempts) == (job.pk, JobState.DONE, 1)
 
 
-def test_failed_render_is_recorded_and_can_be_queued_again(
-    transactional_db, seed, start_celery_worker, wait_for_job
-):
+def test_failed_render_is_recorded_and_can_be_queued_again(transactional_db, seed, start_celery_worker, wait_for_job):
     plan = _le_loi_2024()
     Decision.objects.filter(plan=plan).delete()  # the render needs the decision: it fails for real
     plan = _le_loi_2024()

@@ -17,9 +17,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from orgs.models import User
+from periods.models import ReportingPeriod
 from plans.models import Plan
 from reports.models import ProgressSnapshot, ReportDocument
-from periods.models import ReportingPeriod
 from reports.services import request_report
 from tthc_portal.celery import app as celery_app
 from tthc_portal.jobs import JobState, recover_lost_jobs
@@ -57,8 +57,8 @@ def test_a_worker_renders_the_report_pdf_and_xlsx(transactional_db, seed, celery
     text = _flat(" ".join(page.extract_text() for page in reader.pages))
     assert "Kết quả thực hiện 9 tháng đầu năm 2023" in text
     assert (
-        "Tổng nội dung công việc: 32 Nội dung đã thực hiện trong 9 tháng đầu năm 2023: 29 Tỷ lệ hoàn thành kế hoạch: 90.625"
-        in text
+        "Tổng nội dung công việc: 32 Nội dung đã thực hiện trong 9 tháng đầu năm 2023: 29 Tỷ lệ hoàn thành kế "
+        "hoạch: 90.625" in text
     )
     with job.file_xlsx.open("rb") as handle:
         sheet = load_workbook(io.BytesIO(handle.read())).active

@@ -55,7 +55,9 @@ def test_record_writes_who_what_when_and_from_where(tree):
 
 
 def test_record_keeps_any_details_as_text_json_can_hold(tree):
-    event = record(actor=None, action="plan.import", target=tree["plan"], when=date(2024, 1, 23), value=Decimal("90.5"), rows=3)
+    event = record(
+        actor=None, action="plan.import", target=tree["plan"], when=date(2024, 1, 23), value=Decimal("90.5"), rows=3
+    )
     event.refresh_from_db()
     assert event.details == {"when": "2024-01-23", "value": "90.5", "rows": 3}
 
@@ -97,14 +99,21 @@ def test_a_workflow_step_writes_its_audit_line(tree):
 
 
 def _login(client, username, password, ip="10.9.8.7"):
-    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=ip, HTTP_USER_AGENT="Chromium")
+    return client.post(
+        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=ip, HTTP_USER_AGENT="Chromium"
+    )
 
 
 def test_a_successful_login_is_recorded(client, tree):
     user = member(tree["commune"], Membership.Role.EDITOR, username="an-thu-editor")
     _login(client, "an-thu-editor", PASSWORD)
     event = AuditEvent.objects.get(action=Action.LOGIN)
-    assert (event.actor, event.actor_username, event.ip_address, event.user_agent) == (user, "an-thu-editor", "10.9.8.7", "Chromium")
+    assert (event.actor, event.actor_username, event.ip_address, event.user_agent) == (
+        user,
+        "an-thu-editor",
+        "10.9.8.7",
+        "Chromium",
+    )
     assert event.unit == tree["commune"]
 
 
@@ -113,7 +122,12 @@ def test_a_failed_login_is_recorded_with_the_name_tried_and_never_the_password(c
     _login(client, "an-thu-editor", "doan-mo-123")
     _login(client, "khong-ton-tai", "doan-mo-456")
     known, unknown = AuditEvent.objects.filter(action=Action.LOGIN_FAILED).order_by("pk")
-    assert (known.actor, known.actor_username, known.target_id, known.unit) == (None, "an-thu-editor", str(user.pk), tree["commune"])
+    assert (known.actor, known.actor_username, known.target_id, known.unit) == (
+        None,
+        "an-thu-editor",
+        str(user.pk),
+        tree["commune"],
+    )
     assert (unknown.actor_username, unknown.target_id, unknown.unit) == ("khong-ton-tai", "", None)
     assert not AuditEvent.objects.filter(details__icontains="doan-mo").exists()
     assert not AuditEvent.objects.filter(path__icontains="doan-mo").exists()
@@ -144,7 +158,12 @@ def test_a_403_is_recorded_as_a_refused_access(client, tree):
     response = client.get(reverse("dashboard"), REMOTE_ADDR="10.0.0.9")  # reviewers only
     assert response.status_code == 403
     event = AuditEvent.objects.get(action=Action.ACCESS_DENIED)
-    assert (event.actor, event.path, event.ip_address, event.unit) == (editor, reverse("dashboard"), "10.0.0.9", tree["commune"])
+    assert (event.actor, event.path, event.ip_address, event.unit) == (
+        editor,
+        reverse("dashboard"),
+        "10.0.0.9",
+        tree["commune"],
+    )
     assert event.details == {"status": 403, "method": "GET"}
 
 
@@ -153,7 +172,12 @@ def test_record_refused_files_the_hidden_target_under_its_unit(tree):
     request = _request()
     request.user = outsider
     event = record_refused(request, tree["plan"])
-    assert (event.action, event.actor, event.unit, event.target_id) == (Action.ACCESS_HIDDEN, outsider, tree["commune"], str(tree["plan"].pk))
+    assert (event.action, event.actor, event.unit, event.target_id) == (
+        Action.ACCESS_HIDDEN,
+        outsider,
+        tree["commune"],
+        str(tree["plan"].pk),
+    )
     assert event.details["status"] == 404
 
 
@@ -203,6 +227,12 @@ def test_an_import_and_a_copy_are_audited(seed):
 
     editor = User.objects.get(username="le-loi-editor")
     plan = Plan.objects.get(unit__slug="le-loi", year=2024)
-    import_parsed(plan=plan, parsed=ParsedTable(filename="ke-hoach.xlsx", kind="xlsx", sections=table_to_data(plan)), user=editor)
+    import_parsed(
+        plan=plan, parsed=ParsedTable(filename="ke-hoach.xlsx", kind="xlsx", sections=table_to_data(plan)), user=editor
+    )
     create_copy(source_plan=plan, year=2025, user=editor)
-    assert list(AuditEvent.objects.filter(action__in=["plan.import", "plan.copy"]).values_list("action", flat=True).order_by("pk")) == ["plan.import", "plan.copy"]
+    assert list(
+        AuditEvent.objects.filter(action__in=["plan.import", "plan.copy"])
+        .values_list("action", flat=True)
+        .order_by("pk")
+    ) == ["plan.import", "plan.copy"]

@@ -28,7 +28,7 @@ def line(action, unit, *, username="ai-do", days_ago=0, **details):
     event = record(actor=None, action=action, unit=unit, **details)
     AuditEvent.objects.filter(pk=event.pk).update(
         actor_username=username, created_at=timezone.now() - timedelta(days=days_ago)
-    )  # fmt: skip
+    )
     return event
 
 
@@ -77,8 +77,18 @@ def test_the_page_shows_who_what_when_and_from_where(client, tree):
     record(actor=user, action="plan.submitted", unit=tree["commune"], from_status="draft", to_status="submitted")
     client.force_login(UserFactory(is_superuser=True))
     html = client.get(URL).content.decode()
-    for text in ("an-thu-editor", "Nguyễn Văn Soạn", "Trả lại kế hoạch", "Sửa mục II", "Xã An Thử", "203.0.113.20", "/ke-hoach/7/tra-lai/",
-                 "từ trạng thái", "Dự thảo", "Đã gửi thẩm định"):
+    for text in (
+        "an-thu-editor",
+        "Nguyễn Văn Soạn",
+        "Trả lại kế hoạch",
+        "Sửa mục II",
+        "Xã An Thử",
+        "203.0.113.20",
+        "/ke-hoach/7/tra-lai/",
+        "từ trạng thái",
+        "Dự thảo",
+        "Đã gửi thẩm định",
+    ):
         assert text in html
 
 
@@ -168,4 +178,6 @@ def test_a_unit_administrator_sees_its_subtree_in_the_admin(client, tree):
     assert response.status_code == 200
     listed = {event.pk for event in response.context["cl"].result_list}
     assert mine.pk in listed and theirs.pk not in listed
-    assert client.get(reverse("admin:orgs_auditevent_change", args=[theirs.pk])).status_code == 302  # not found: back to the list
+    assert (
+        client.get(reverse("admin:orgs_auditevent_change", args=[theirs.pk])).status_code == 302
+    )  # not found: back to the list

@@ -100,16 +100,23 @@ def test_behind_a_proxy_the_lock_follows_the_forwarded_address(client, clerk, se
     proxy = "127.0.0.1"
     for _ in range(5):
         client.post(
-            reverse("login"), {"username": clerk.username, "password": "sai"},
-            REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=f"1.2.3.4, {ATTACKER}",
-        )  # fmt: skip
+            reverse("login"),
+            {"username": clerk.username, "password": "sai"},
+            REMOTE_ADDR=proxy,
+            HTTP_X_FORWARDED_FOR=f"1.2.3.4, {ATTACKER}",
+        )
     locked = client.post(
-        reverse("login"), {"username": clerk.username, "password": PASSWORD},
-        REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=f"9.9.9.9, {ATTACKER}",  # a forged left part changes nothing
-    )  # fmt: skip
+        reverse("login"),
+        {"username": clerk.username, "password": PASSWORD},
+        REMOTE_ADDR=proxy,
+        HTTP_X_FORWARDED_FOR=f"9.9.9.9, {ATTACKER}",  # a forged left part changes nothing
+    )
     assert locked.status_code == 429
     office = client.post(
-        reverse("login"), {"username": clerk.username, "password": PASSWORD}, REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=OFFICE
+        reverse("login"),
+        {"username": clerk.username, "password": PASSWORD},
+        REMOTE_ADDR=proxy,
+        HTTP_X_FORWARDED_FOR=OFFICE,
     )
     assert logged_in(office)
     assert AccessAttempt.objects.get().ip_address == ATTACKER

@@ -12,11 +12,11 @@ from indicators import services as kpis
 from indicators.models import Indicator, PlanTarget
 from orgs.models import User
 from plans.editing import services as editing
-from plans.workflow import services as workflow
 from plans.files.importing import ImportRefused, replace_table
 from plans.models import Decision, LegalBasis, Plan
 from plans.permissions import ensure_plan_editable
 from plans.serializing import table_to_data
+from plans.workflow import services as workflow
 from tasks.models import Section, Task
 from tests.factories import UserFactory
 
@@ -67,16 +67,30 @@ def task_of(plan, number="2"):
 
 
 WRITES = {
-    "update_decision": lambda plan, user: editing.update_decision(plan=plan, data={"signer_name": "Nguyễn Văn Bình"}, user=user),
-    "update_table_heading": lambda plan, user: editing.update_table_heading(plan=plan, data={"table_title": "Khác"}, user=user),
+    "update_decision": lambda plan, user: editing.update_decision(
+        plan=plan, data={"signer_name": "Nguyễn Văn Bình"}, user=user
+    ),
+    "update_table_heading": lambda plan, user: editing.update_table_heading(
+        plan=plan, data={"table_title": "Khác"}, user=user
+    ),
     "set_legal_bases": lambda plan, user: editing.set_legal_bases(plan=plan, texts=["Căn cứ Luật;"], user=user),
-    "set_articles": lambda plan, user: editing.set_articles(plan=plan, articles=[{"label": "Điều 1.", "body": "Ban hành"}], user=user),
-    "set_recipients": lambda plan, user: editing.set_recipients(plan=plan, recipients=[{"text": "Lưu: VT, VP."}], user=user),
-    "add_section": lambda plan, user: editing.add_section(plan=plan, data={"number": "V", "title": "Mục mới"}, user=user),
-    "update_section": lambda plan, user: editing.update_section(section=section_of(plan), data={"title": "Khác"}, user=user),
+    "set_articles": lambda plan, user: editing.set_articles(
+        plan=plan, articles=[{"label": "Điều 1.", "body": "Ban hành"}], user=user
+    ),
+    "set_recipients": lambda plan, user: editing.set_recipients(
+        plan=plan, recipients=[{"text": "Lưu: VT, VP."}], user=user
+    ),
+    "add_section": lambda plan, user: editing.add_section(
+        plan=plan, data={"number": "V", "title": "Mục mới"}, user=user
+    ),
+    "update_section": lambda plan, user: editing.update_section(
+        section=section_of(plan), data={"title": "Khác"}, user=user
+    ),
     "delete_section": lambda plan, user: editing.delete_section(section=section_of(plan), user=user),
     "move_section": lambda plan, user: editing.move_section(section=section_of(plan), direction="down", user=user),
-    "add_task": lambda plan, user: editing.add_task(section=section_of(plan), data={"number": "9", "content": "Việc mới"}, user=user),
+    "add_task": lambda plan, user: editing.add_task(
+        section=section_of(plan), data={"number": "9", "content": "Việc mới"}, user=user
+    ),
     "update_task": lambda plan, user: editing.update_task(task=task_of(plan), data={"content": "Khác"}, user=user),
     "delete_task": lambda plan, user: editing.delete_task(task=task_of(plan), user=user),
     "move_task": lambda plan, user: editing.move_task(task=task_of(plan), direction="down", user=user),
@@ -112,7 +126,9 @@ def test_ensure_plan_editable_lets_a_draft_or_returned_plan_through(status):
 
 
 @pytest.mark.parametrize("write", WRITES.values(), ids=WRITES.keys())
-def test_every_editing_service_refuses_an_approved_plan_even_when_read_before_the_approval(write, approved, stale, editor):
+def test_every_editing_service_refuses_an_approved_plan_even_when_read_before_the_approval(
+    write, approved, stale, editor
+):
     before = snapshot(approved)
     assert stale.status == Status.DRAFT
     with pytest.raises(PermissionDenied, match="Kế hoạch đã được phê duyệt .*không thể sửa"):
@@ -136,7 +152,13 @@ def test_the_import_refuses_an_approved_plan(approved, stale, editor):
 
 def test_kpi_targets_refuse_an_approved_plan(approved, stale, editor):
     indicator = Indicator.objects.get(code="online_dossiers")
-    values = {"value": "60", "qualifier": "min", "responsible": "Bộ phận Một cửa", "last_year_result": "", "higher_target": "50"}
+    values = {
+        "value": "60",
+        "qualifier": "min",
+        "responsible": "Bộ phận Một cửa",
+        "last_year_result": "",
+        "higher_target": "50",
+    }
     with pytest.raises(PermissionDenied, match="phê duyệt"):
         kpis.set_target(plan=stale, indicator=indicator, user=editor, **values)
     target = PlanTarget.objects.filter(plan=approved).first()
@@ -150,9 +172,13 @@ def test_measurements_are_still_recorded_on_an_approved_plan(approved, editor):
     from periods.models import ReportingPeriod
 
     measurement = kpis.record_measurement(
-        plan=approved, indicator=Indicator.objects.get(code="online_dossiers"),
-        period=ReportingPeriod.objects.get(code="9M"), numerator=3, denominator=4, user=editor,
-    )  # fmt: skip
+        plan=approved,
+        indicator=Indicator.objects.get(code="online_dossiers"),
+        period=ReportingPeriod.objects.get(code="9M"),
+        numerator=3,
+        denominator=4,
+        user=editor,
+    )
     assert measurement.pk
 
 
@@ -171,9 +197,10 @@ def test_the_htmx_editor_refuses_an_approved_plan(client, approved, editor):
     client.force_login(editor)
     task = task_of(approved)
     response = client.post(
-        reverse("plans:edit_task_form", args=[approved.pk, task.pk]), {"content": "Khác", "revision": task.revision},
+        reverse("plans:edit_task_form", args=[approved.pk, task.pk]),
+        {"content": "Khác", "revision": task.revision},
         headers={"HX-Request": "true"},
-    )  # fmt: skip
+    )
     assert response.status_code == 403 and "đã được phê duyệt" in response.content.decode()
     assert task_of(approved).content == task.content
 
@@ -216,7 +243,8 @@ def test_the_admin_does_not_delete_rows_of_an_issued_plan_in_bulk(admin_client, 
     tasks = Task.objects.filter(section__plan=issued)
     count = tasks.count()
     response = admin_client.post(
-        _admin("tasks_task", "changelist"), {"action": "delete_selected", "_selected_action": list(tasks.values_list("pk", flat=True)), "post": "yes"}
+        _admin("tasks_task", "changelist"),
+        {"action": "delete_selected", "_selected_action": list(tasks.values_list("pk", flat=True)), "post": "yes"},
     )
     assert response.status_code == 403
     assert Task.objects.filter(section__plan=issued).count() == count
@@ -240,9 +268,16 @@ def test_the_admin_still_edits_a_draft_plans_rows_and_bumps_their_revision(admin
     page = admin_client.get(_admin("tasks_task", "change", task.pk)).content.decode()
     assert 'name="_save"' in page
     data = {
-        "section": task.section_id, "parent": "", "order": task.order, "number": task.number, "content": "Sửa trong trang quản trị",
-        "lead": task.lead, "partners": task.partners, "deadline_text": task.deadline_text, "product": task.product,
-    }  # fmt: skip
+        "section": task.section_id,
+        "parent": "",
+        "order": task.order,
+        "number": task.number,
+        "content": "Sửa trong trang quản trị",
+        "lead": task.lead,
+        "partners": task.partners,
+        "deadline_text": task.deadline_text,
+        "product": task.product,
+    }
     assert admin_client.post(_admin("tasks_task", "change", task.pk), data).status_code == 302
     changed = Task.objects.get(pk=task.pk)
     assert (changed.content, changed.revision) == ("Sửa trong trang quản trị", task.revision + 1)

@@ -25,7 +25,9 @@ def test_the_login_page_is_in_vietnamese(client, db):
 
 
 def test_logging_in_with_the_demo_password_opens_the_plan_list(client, seed, settings):
-    response = client.post(reverse("login"), {"username": "le-loi-editor", "password": settings.DEMO_PASSWORD}, follow=True)
+    response = client.post(
+        reverse("login"), {"username": "le-loi-editor", "password": settings.DEMO_PASSWORD}, follow=True
+    )
     assert response.redirect_chain[-1][0] == reverse("plans:list")
     assert "Xã Lê Lợi" in response.content.decode()
 
@@ -90,7 +92,9 @@ def test_requesting_the_pdf_again_reuses_the_rendered_version(client, le_loi_pla
 
 def test_a_failed_render_shows_its_reason_and_a_retry(client, le_loi_plan):
     _login(client, "le-loi-editor")
-    PlanPdf.objects.create(plan=le_loi_plan, plan_version=le_loi_plan.version, state=JobState.FAILED, error="Không tạo được PDF: lỗi thử")
+    PlanPdf.objects.create(
+        plan=le_loi_plan, plan_version=le_loi_plan.version, state=JobState.FAILED, error="Không tạo được PDF: lỗi thử"
+    )
     body = client.get(reverse("plans:detail", args=[le_loi_plan.pk])).content.decode()
     assert "Không tạo được PDF: lỗi thử" in body
     assert "Thử lại" in body
@@ -105,7 +109,9 @@ def test_retrying_a_failed_render_renders_again(client, le_loi_plan, django_capt
     assert job.state == JobState.DONE and job.error == ""
 
 
-def test_a_render_that_raises_is_recorded_as_failed(client, le_loi_plan, monkeypatch, django_capture_on_commit_callbacks):
+def test_a_render_that_raises_is_recorded_as_failed(
+    client, le_loi_plan, monkeypatch, django_capture_on_commit_callbacks
+):
     import plans.pdf.services
 
     def broken(plan):
@@ -135,9 +141,11 @@ def test_a_job_lost_with_its_worker_can_be_requested_again(client, le_loi_plan, 
 
     _login(client, "le-loi-editor")
     PlanPdf.objects.create(
-        plan=le_loi_plan, plan_version=le_loi_plan.version, state=JobState.RUNNING,
+        plan=le_loi_plan,
+        plan_version=le_loi_plan.version,
+        state=JobState.RUNNING,
         started_at=timezone.now() - timedelta(hours=2),
-    )  # fmt: skip
+    )
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("plans:pdf_request", args=[le_loi_plan.pk]))
     assert PlanPdf.objects.get(plan=le_loi_plan).state == JobState.DONE
@@ -153,7 +161,9 @@ def test_a_plan_changed_before_its_render_starts_is_not_rendered_as_the_new_vers
     assert not PlanPdf.objects.filter(plan=le_loi_plan, plan_version=le_loi_plan.version).exists()
 
 
-def test_a_broker_that_refuses_the_job_fails_it_with_a_message(client, le_loi_plan, monkeypatch, django_capture_on_commit_callbacks):
+def test_a_broker_that_refuses_the_job_fails_it_with_a_message(
+    client, le_loi_plan, monkeypatch, django_capture_on_commit_callbacks
+):
     from plans import tasks
 
     def refuse(*args, **kwargs):

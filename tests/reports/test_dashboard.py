@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from indicators.models import Indicator, PlanTarget
 from orgs.models import AuditEvent, Membership, Unit
-from reports.dashboard import NO_PLAN, district_dashboard
-from plans.models import Plan
 from periods.models import ReportingPeriod
+from plans.models import Plan
+from reports.dashboard import NO_PLAN, district_dashboard
 from tasks.models import TaskProgress
 from tests.factories import PlanFactory, SectionFactory, TaskFactory, UnitFactory, member
 
@@ -45,7 +45,9 @@ def target(plan, code, value, higher, direction=Indicator.Direction.HIGHER):
     indicator, _ = Indicator.objects.get_or_create(
         code=code, defaults={"name": code, "direction": direction, "numerator": "a", "denominator": "b"}
     )
-    return PlanTarget.objects.create(plan=plan, indicator=indicator, value=Decimal(value), higher_target=higher and Decimal(higher))
+    return PlanTarget.objects.create(
+        plan=plan, indicator=indicator, value=Decimal(value), higher_target=higher and Decimal(higher)
+    )
 
 
 @pytest.fixture
@@ -198,7 +200,9 @@ def test_filters(tree, filters, expected):
     ],
 )
 def test_sorting(tree, sort, expected):
-    plan_with_rows(tree["an"], status=Status.SUBMITTED, submitted_at=timezone.make_aware(datetime(2024, 6, 1)), due=[[]])
+    plan_with_rows(
+        tree["an"], status=Status.SUBMITTED, submitted_at=timezone.make_aware(datetime(2024, 6, 1)), due=[[]]
+    )
     plan_with_rows(tree["binh"], due=[["2024-01-31"], ["2024-02-29"]])
     board = district_dashboard(unit=tree["district"], year=2024, sort=sort, today=TODAY)
     assert [row.unit.name for row in board.rows] == expected
@@ -209,7 +213,13 @@ def _district_with(communes):
     for n in range(communes):
         commune = unit(Unit.Kind.COMMUNE, f"Xã {n}", district)
         if n % 3:  # every third commune has no plan yet
-            plan = plan_with_rows(commune, status=Status.SUBMITTED, submitted_at=timezone.now(), due=[["2024-01-31"], ["2024-12-31"], []], results={0: Progress.DONE})
+            plan = plan_with_rows(
+                commune,
+                status=Status.SUBMITTED,
+                submitted_at=timezone.now(),
+                due=[["2024-01-31"], ["2024-12-31"], []],
+                results={0: Progress.DONE},
+            )
             target(plan, f"kpi-{n % 2}", "40", "50")
     return district
 

@@ -4,8 +4,8 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from plans.models import Plan
 from periods.models import ReportingPeriod
+from plans.models import Plan
 from reports.progress import plan_progress
 from tasks.models import TaskProgress
 

@@ -12,15 +12,14 @@ from django.utils import timezone
 
 import reports.services
 from orgs.models import Unit
+from periods.models import ReportingPeriod
 from plans.models import Plan, PlanPdf
 from reports.models import ProgressSnapshot, ReportDocument
-from periods.models import ReportingPeriod
 from reports.services import render_report_now, request_batch, request_report
-from tthc_portal.jobs import recover_lost_jobs
-from tasks.models import TaskProgress
 from reports.tasks import compute_progress
+from tasks.models import TaskProgress
 from tests.factories import DecisionFactory, PlanFactory, SectionFactory, TaskFactory, UnitFactory, member
-from tthc_portal.jobs import JobState
+from tthc_portal.jobs import JobState, recover_lost_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +54,9 @@ def test_a_requested_report_is_rendered_as_pdf_and_xlsx(thanh_thuy, nine_months,
     assert (snapshot.total, snapshot.done, str(snapshot.rate.normalize())) == (32, 29, "90.625")
 
 
-def test_rendering_twice_keeps_one_document_and_the_finished_files(thanh_thuy, nine_months, django_capture_on_commit_callbacks):
+def test_rendering_twice_keeps_one_document_and_the_finished_files(
+    thanh_thuy, nine_months, django_capture_on_commit_callbacks
+):
     first = _request(thanh_thuy, nine_months, django_capture_on_commit_callbacks)
 
     again = render_report_now(plan_id=thanh_thuy.pk, period_code="9M")  # e.g. the message delivered twice
@@ -66,7 +67,9 @@ def test_rendering_twice_keeps_one_document_and_the_finished_files(thanh_thuy, n
     assert ReportDocument.objects.filter(plan=thanh_thuy, period=nine_months).count() == 1
 
 
-def test_rendering_again_replaces_the_files_of_the_same_record(thanh_thuy, nine_months, django_capture_on_commit_callbacks):
+def test_rendering_again_replaces_the_files_of_the_same_record(
+    thanh_thuy, nine_months, django_capture_on_commit_callbacks
+):
     first = _request(thanh_thuy, nine_months, django_capture_on_commit_callbacks)
     old_pdf = first.file_pdf.name
 
@@ -92,7 +95,9 @@ def test_a_new_plan_version_gets_its_own_document(thanh_thuy, nine_months, djang
 
 def test_compute_progress_writes_one_snapshot_per_plan_and_period(thanh_thuy, nine_months):
     assert compute_progress.delay(thanh_thuy.pk, "9M").get() == [29, 32]
-    TaskProgress.objects.filter(task__section__plan=thanh_thuy, period=nine_months, status="in_progress").update(status="not_started")
+    TaskProgress.objects.filter(task__section__plan=thanh_thuy, period=nine_months, status="in_progress").update(
+        status="not_started"
+    )
 
     assert compute_progress.delay(thanh_thuy.pk, "9m").get() == [18, 32]
 
@@ -121,7 +126,9 @@ def test_a_failed_render_records_its_reason_and_can_be_retried(
 
 def test_a_running_job_is_left_to_its_task_unless_lost(thanh_thuy, nine_months):
     job = ReportDocument.objects.create(plan=thanh_thuy, period=nine_months, plan_version=thanh_thuy.version)
-    ReportDocument.objects.filter(pk=job.pk).update(state=JobState.RUNNING, started_at=timezone.now(), task_id="task-a", attempts=1)
+    ReportDocument.objects.filter(pk=job.pk).update(
+        state=JobState.RUNNING, started_at=timezone.now(), task_id="task-a", attempts=1
+    )
 
     other = render_report_now(plan_id=thanh_thuy.pk, period_code="9M", task_id="task-b")
     assert (other.state, other.attempts) == (JobState.RUNNING, 1)  # another copy of the message: hands off
@@ -171,7 +178,10 @@ def test_the_batch_renders_every_commune_and_goes_on_past_a_failure(
     states = {d.plan.unit.name: (d.state, d.error) for d in batch.documents.select_related("plan__unit")}
     assert set(states) == {"An", "Bình", "Cường"}
     assert states["An"][0] == states["Cường"][0] == JobState.DONE
-    assert states["Bình"] == (JobState.FAILED, "Không tạo được báo cáo do lỗi hệ thống. Hãy thử lại; nếu vẫn lỗi, báo quản trị hệ thống.")
+    assert states["Bình"] == (
+        JobState.FAILED,
+        "Không tạo được báo cáo do lỗi hệ thống. Hãy thử lại; nếu vẫn lỗi, báo quản trị hệ thống.",
+    )
     assert batch.counts() == {"total": 3, "done": 2, "failed": 1, "active": 0, "finished": 3, "percent": 100}
 
 
@@ -191,8 +201,12 @@ def test_lost_jobs_are_sent_again_from_their_state(thanh_thuy, nine_months, djan
     queued = ReportDocument.objects.create(plan=thanh_thuy, period=nine_months, plan_version=thanh_thuy.version)
     ReportDocument.objects.filter(pk=queued.pk).update(queued_at=long_ago)
     le_loi = Plan.objects.get(unit__slug="le-loi")
-    running = PlanPdf.objects.create(plan=le_loi, plan_version=le_loi.version, state=JobState.RUNNING, started_at=long_ago, attempts=1)
-    fresh = PlanPdf.objects.create(plan=Plan.objects.get(unit__slug="ha-tan"), plan_version=1)  # queued just now: waiting
+    running = PlanPdf.objects.create(
+        plan=le_loi, plan_version=le_loi.version, state=JobState.RUNNING, started_at=long_ago, attempts=1
+    )
+    fresh = PlanPdf.objects.create(
+        plan=Plan.objects.get(unit__slug="ha-tan"), plan_version=1
+    )  # queued just now: waiting
 
     with django_capture_on_commit_callbacks(execute=True):
         assert recover_lost_jobs() == {"plan_pdf": 1, "report": 1}
@@ -215,8 +229,12 @@ def test_the_recover_jobs_command_reports_what_it_sent(db):
 
 def test_the_command_renders_the_pdf_and_the_xlsx(thanh_thuy, tmp_path):
     out = io.StringIO()
-    call_command("render_report", unit="Thanh Thủy", year=2023, period="9M", output=str(tmp_path / "tt.pdf"), stdout=out)
-    call_command("render_report", unit="thanh-thuy", year=2023, period="9m", output=str(tmp_path / "tt.xlsx"), stdout=out)
+    call_command(
+        "render_report", unit="Thanh Thủy", year=2023, period="9M", output=str(tmp_path / "tt.pdf"), stdout=out
+    )
+    call_command(
+        "render_report", unit="thanh-thuy", year=2023, period="9m", output=str(tmp_path / "tt.xlsx"), stdout=out
+    )
 
     assert (tmp_path / "tt.pdf").read_bytes().startswith(b"%PDF-")
     assert (tmp_path / "tt.xlsx").read_bytes().startswith(b"PK")

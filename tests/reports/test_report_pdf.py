@@ -11,9 +11,9 @@ import pypdf
 import pytest
 
 from indicators.models import Indicator, Measurement, PlanTarget
+from periods.models import ReportingPeriod
 from plans.models import Plan
 from reports.documents import build_report_pdf
-from periods.models import ReportingPeriod
 from reports.services import get_report
 from tasks.models import ProgressEvidence, TaskProgress
 
@@ -65,7 +65,10 @@ def test_page_one_has_the_header_number_date_and_title(pages):
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in first and "Độc lập - Tự do - Hạnh phúc" in first
     assert "Số: /BC-UBND" in first
     assert "Thanh Thủy, ngày 15 tháng 09 năm 2023" in first
-    assert "BÁO CÁO Kết quả thực hiện công tác kiểm soát thủ tục hành chính và thực hiện cơ chế một cửa, một cửa liên thông 9 tháng đầu năm 2023" in first
+    assert (
+        "BÁO CÁO Kết quả thực hiện công tác kiểm soát thủ tục hành chính và thực hiện cơ chế một cửa, một cửa liên "
+        "thông 9 tháng đầu năm 2023" in first
+    )
 
 
 def test_the_narrative_prints_its_sections_in_order_with_the_draft(pages):
@@ -98,7 +101,14 @@ def test_the_appendix_has_every_plan_column_and_the_result_column(pages):
     appendix = _flat(next(text for text in pages if _flat(text).startswith("Phụ lục")))
     assert "Nội dung kết quả thực hiện nhiệm vụ kiểm soát thủ tục hành chính" in appendix
     assert "(Kèm theo Báo cáo số /BC-UBND ngày 15/09/2023 của UBND xã Thanh Thủy)" in appendix
-    for column in ("TT", "Nội dung công việc", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời hạn hoàn thành", "Sản phẩm dự kiến"):
+    for column in (
+        "TT",
+        "Nội dung công việc",
+        "Cơ quan chủ trì",
+        "Cơ quan phối hợp",
+        "Thời hạn hoàn thành",
+        "Sản phẩm dự kiến",
+    ):
         assert column in appendix
     assert "Kết quả thực hiện 9 tháng đầu năm 2023" in appendix
 
@@ -106,7 +116,8 @@ def test_the_appendix_has_every_plan_column_and_the_result_column(pages):
 def test_the_appendix_ends_with_the_tally_lines_exactly(pages):
     last = re.sub(r" \d+$", "", _flat(pages[-1]))  # the page number, centred at the top, is extracted last
     assert last.endswith(
-        "Tổng nội dung công việc: 32 Nội dung đã thực hiện trong 9 tháng đầu năm 2023: 29 Tỷ lệ hoàn thành kế hoạch: 90.625"
+        "Tổng nội dung công việc: 32 Nội dung đã thực hiện trong 9 tháng đầu năm 2023: 29 Tỷ lệ hoàn thành kế "
+        "hoạch: 90.625"
     )
 
 
@@ -127,7 +138,9 @@ def test_only_liberation_serif_is_embedded_and_nothing_was_refused(rendered):
 
 
 def test_evidence_numbers_show_in_the_result_cell(thanh_thuy, nine_months):
-    progress = TaskProgress.objects.filter(task__section__plan=thanh_thuy, period=nine_months, task__section__number="IV").first()
+    progress = TaskProgress.objects.filter(
+        task__section__plan=thanh_thuy, period=nine_months, task__section__number="IV"
+    ).first()
     ProgressEvidence.objects.create(progress=progress, number="99/TB-UBND", issued_on="2023-08-30")
     ProgressEvidence.objects.create(progress=progress, number="100/KH-UBND")
 
@@ -140,7 +153,9 @@ def test_the_kpi_table_and_chart_print_with_the_targets(thanh_thuy, nine_months)
     for code, target, counts in (("online_dossiers", 50, (250, 400)), ("satisfaction", 90, (170, 200))):
         indicator = Indicator.objects.get(code=code)
         PlanTarget.objects.create(plan=thanh_thuy, indicator=indicator, value=Decimal(target))
-        Measurement.objects.create(plan=thanh_thuy, indicator=indicator, period=nine_months, numerator=counts[0], denominator=counts[1])
+        Measurement.objects.create(
+            plan=thanh_thuy, indicator=indicator, period=nine_months, numerator=counts[0], denominator=counts[1]
+        )
 
     result, reader = _render(thanh_thuy, nine_months)
 
@@ -160,4 +175,6 @@ def test_text_typed_into_the_report_prints_as_text(thanh_thuy, nine_months):
     result = build_report_pdf(report)
 
     assert result.refused_urls == []
-    assert '<img src="file:///etc/passwd"> <b>đậm</b>' in _flat(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(result.data)).pages))
+    assert '<img src="file:///etc/passwd"> <b>đậm</b>' in _flat(
+        " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(result.data)).pages)
+    )

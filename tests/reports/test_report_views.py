@@ -6,9 +6,9 @@ from django.utils import timezone
 
 import reports.services
 from orgs.models import User
+from periods.models import ReportingPeriod
 from plans.models import Plan
 from reports.models import Report, ReportBatch, ReportDocument
-from periods.models import ReportingPeriod
 from tthc_portal.jobs import JobState
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,11 @@ def test_the_editor_sees_the_figures_the_draft_and_the_button(client, thanh_thuy
     body = _login(client, "thanh-thuy-editor").get(_url("report", thanh_thuy)).content.decode()
 
     assert "<h1>Báo cáo 9 tháng đầu năm 2023 – Xã Thanh Thủy</h1>" in body
-    for line in ("Tổng nội dung công việc: 32", "Nội dung đã thực hiện trong 9 tháng đầu năm 2023: 29", "Tỷ lệ hoàn thành kế hoạch: 90.625"):
+    for line in (
+        "Tổng nội dung công việc: 32",
+        "Nội dung đã thực hiện trong 9 tháng đầu năm 2023: 29",
+        "Tỷ lệ hoàn thành kế hoạch: 90.625",
+    ):
         assert line in body
     assert "đã triển khai thực hiện 29/32 nội dung công việc theo Kế hoạch, đạt 90,625%" in body
     assert ">Tạo báo cáo</button>" in body and "Soạn lại bản nháp" in body
@@ -69,7 +73,7 @@ def test_the_reviewer_above_reads_but_does_not_write(client, thanh_thuy):
     _login(client, "huyen-chua-ro-reviewer")
     body = client.get(_url("report", thanh_thuy)).content.decode()
     assert "Tỷ lệ hoàn thành kế hoạch: 90.625" in body
-    assert "id=\"narrative-form\"" not in body and ">Tạo báo cáo</button>" not in body
+    assert 'id="narrative-form"' not in body and ">Tạo báo cáo</button>" not in body
 
     assert client.post(_url("report", thanh_thuy), {"results": "x"}).status_code == 403
     assert client.post(_url("document_request", thanh_thuy)).status_code == 403
@@ -81,8 +85,17 @@ def test_the_editor_saves_the_narrative(client, thanh_thuy, nine_months):
     _login(client, "thanh-thuy-editor")
     client.get(_url("report", thanh_thuy))
     data = {name: getattr(Report.objects.get(plan=thanh_thuy), name) for name in Report.NARRATIVE_FIELDS}
-    data.update(number="52", issued_on="2023-09-15", place="Thanh Thủy", summary="", recipients="UBND huyện;\nLưu: VT, VP.",
-                signer_prefix="KT.", signer_title="CHỦ TỊCH\nPHÓ CHỦ TỊCH", signer_name="Nguyễn Văn B", shortcomings="- Còn chậm.")
+    data.update(
+        number="52",
+        issued_on="2023-09-15",
+        place="Thanh Thủy",
+        summary="",
+        recipients="UBND huyện;\nLưu: VT, VP.",
+        signer_prefix="KT.",
+        signer_title="CHỦ TỊCH\nPHÓ CHỦ TỊCH",
+        signer_name="Nguyễn Văn B",
+        shortcomings="- Còn chậm.",
+    )
 
     response = client.post(_url("report", thanh_thuy), data)
 
@@ -129,7 +142,13 @@ def test_the_button_renders_and_offers_both_downloads(client, thanh_thuy, django
 
 
 def test_a_running_job_shows_a_progress_bar_that_polls(client, thanh_thuy, nine_months):
-    ReportDocument.objects.create(plan=thanh_thuy, period=nine_months, plan_version=thanh_thuy.version, state=JobState.RUNNING, started_at=timezone.now())
+    ReportDocument.objects.create(
+        plan=thanh_thuy,
+        period=nine_months,
+        plan_version=thanh_thuy.version,
+        state=JobState.RUNNING,
+        started_at=timezone.now(),
+    )
     body = _login(client, "thanh-thuy-editor").get(_url("document_status", thanh_thuy)).content.decode()
     assert "<progress" in body and 'hx-trigger="every 1s"' in body and "Đang xử lý…" in body
 
@@ -140,7 +159,9 @@ def test_a_failure_shows_its_reason_and_a_retry(client, thanh_thuy, monkeypatch,
     with django_capture_on_commit_callbacks(execute=True):
         body = client.post(_url("document_request", thanh_thuy), headers=HTMX).content.decode()
     body = client.get(_url("document_status", thanh_thuy)).content.decode()
-    assert "Không tạo được báo cáo do lỗi hệ thống." in body and ">Thử lại</button>" in body and "hx-trigger" not in body
+    assert (
+        "Không tạo được báo cáo do lỗi hệ thống." in body and ">Thử lại</button>" in body and "hx-trigger" not in body
+    )
 
 
 # --- batch ---------------------------------------------------------------------------------------------
@@ -166,7 +187,9 @@ def test_the_reviewer_renders_every_commune_in_one_action(client, thanh_thuy, dj
     assert "Xã Thanh Thủy" in body and "hx-trigger" not in body
 
 
-def test_a_failed_commune_shows_its_error_and_can_be_retried(client, thanh_thuy, nine_months, monkeypatch, django_capture_on_commit_callbacks):
+def test_a_failed_commune_shows_its_error_and_can_be_retried(
+    client, thanh_thuy, nine_months, monkeypatch, django_capture_on_commit_callbacks
+):
     monkeypatch.setattr(reports.services, "build_report_pdf", lambda *a, **k: 1 / 0)
     _login(client, "huyen-chua-ro-reviewer")
     with django_capture_on_commit_callbacks(execute=True):

@@ -5,9 +5,9 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from periods.models import ReportingPeriod
 from plans.models import Plan
 from reports.exporting import report_xlsx
-from periods.models import ReportingPeriod
 from reports.services import get_report
 from tasks.models import Task, TaskProgress
 
@@ -39,9 +39,14 @@ def test_the_sheet_has_the_title_the_columns_and_the_result_column(thanh_thuy, n
     assert rows[2][0] == "(Kèm theo Báo cáo số         /BC-UBND ngày 15/09/2023 của UBND xã Thanh Thủy)"
     header = next(row for row in rows if row[0] == "TT")
     assert header == [
-        "TT", "Nội dung công việc", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời hạn hoàn thành", "Sản phẩm dự kiến",
+        "TT",
+        "Nội dung công việc",
+        "Cơ quan chủ trì",
+        "Cơ quan phối hợp",
+        "Thời hạn hoàn thành",
+        "Sản phẩm dự kiến",
         "Kết quả thực hiện 9 tháng đầu năm 2023",
-    ]  # fmt: skip
+    ]
 
 
 def test_every_row_of_the_plan_is_there_with_its_result(thanh_thuy, nine_months):
@@ -62,7 +67,7 @@ def test_the_sheet_ends_with_the_tally_lines(thanh_thuy, nine_months):
     ]
 
 
-@pytest.mark.parametrize("text", ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)", "\tlệnh", "\rlệnh"])
+@pytest.mark.parametrize("text", ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\tlệnh", "\rlệnh"])
 def test_formula_like_text_is_written_as_escaped_text(thanh_thuy, nine_months, text):
     progress = TaskProgress.objects.filter(task__section__plan=thanh_thuy, period=nine_months).first()
     progress.result_text = text + " (kết quả)"

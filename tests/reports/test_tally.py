@@ -49,7 +49,9 @@ def test_a_one_off_row_still_in_progress_after_its_due_date_is_late():
 
 
 def test_periodic_work_in_progress_is_not_late():
-    leaf = Leaf(key="1", status="in_progress", due_dates=(date(2023, 3, 31), date(2023, 6, 30)), deadline_kind="recurring")
+    leaf = Leaf(
+        key="1", status="in_progress", due_dates=(date(2023, 3, 31), date(2023, 6, 30)), deadline_kind="recurring"
+    )
     assert tally([leaf], CUTOFF).late == []
 
 

@@ -11,20 +11,28 @@ from dataclasses import FrozenInstanceError
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import tasks.deadlines as deadlines
 from tasks.deadlines import KINDS, MAX_CHARS, MAX_YEAR, MIN_YEAR, Deadline, parse_deadline
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-
 QUARTER_ENDS_2023 = ["2023-03-31", "2023-06-30", "2023-09-30", "2023-12-31"]
 QUARTER_ENDS_2024 = ["2024-03-31", "2024-06-30", "2024-09-30", "2024-12-31"]
 MONTH_ENDS_2024 = [
-    "2024-01-31", "2024-02-29", "2024-03-31", "2024-04-30", "2024-05-31", "2024-06-30",
-    "2024-07-31", "2024-08-31", "2024-09-30", "2024-10-31", "2024-11-30", "2024-12-31",
-]  # fmt: skip
+    "2024-01-31",
+    "2024-02-29",
+    "2024-03-31",
+    "2024-04-30",
+    "2024-05-31",
+    "2024-06-30",
+    "2024-07-31",
+    "2024-08-31",
+    "2024-09-30",
+    "2024-10-31",
+    "2024-11-30",
+    "2024-12-31",
+]
 
 
 def meaning(text, year):
@@ -374,9 +382,7 @@ def test_ongoing_yields_to_a_date_of_the_same_year():
 
 
 def test_ongoing_of_another_year_adds_its_year_end():
-    assert meaning("Thường xuyên trong năm 2025; Quý IV/2024", 2024) == expect(
-        "recurring", "2024-12-31", "2025-12-31"
-    )
+    assert meaning("Thường xuyên trong năm 2025; Quý IV/2024", 2024) == expect("recurring", "2024-12-31", "2025-12-31")
 
 
 def test_periodic_without_frequency_yields_to_written_dates():
@@ -392,9 +398,7 @@ def test_dates_of_several_lines_are_collected():
 
 
 def test_same_date_twice_is_one_fixed_date():
-    assert meaning("- Chậm nhất ngày 15/9/2024\n- Chậm nhất ngày 15/9/2024", 2024) == expect(
-        "fixed", "2024-09-15"
-    )
+    assert meaning("- Chậm nhất ngày 15/9/2024\n- Chậm nhất ngày 15/9/2024", 2024) == expect("fixed", "2024-09-15")
 
 
 def test_start_without_end_is_ongoing_to_the_start_year_end():
@@ -516,12 +520,66 @@ def test_every_kind_has_a_description():
 # Parsing never raises, and what it returns is always well formed
 
 FRAGMENTS = [
-    "Quý", "quý", "I", "II", "III", "IV", "V", "13", "Tháng", "tháng", "năm", "Năm", "ngày", "/", ".", "-", ",",
-    "và", "hoặc", "từ", "Bắt đầu từ", "đến", "Trước", "Chậm nhất", "Thường xuyên", "Định kỳ", "hằng", "hàng",
-    "đầu năm", "cuối năm", "tháng/lần", "Khi có phát sinh", "Đột xuất", "Theo yêu cầu", "Theo kế hoạch riêng",
-    "Theo lộ trình", "số 17/KH-UBND", "0", "1", "2", "3", "6", "9", "12", "15", "29", "31", "02", "24",
-    "2023", "2024", "1800", "2300", "99999", "\n", " ", "\u0301", "\u00a0", "🙂",
-]  # fmt: skip
+    "Quý",
+    "quý",
+    "I",
+    "II",
+    "III",
+    "IV",
+    "V",
+    "13",
+    "Tháng",
+    "tháng",
+    "năm",
+    "Năm",
+    "ngày",
+    "/",
+    ".",
+    "-",
+    ",",
+    "và",
+    "hoặc",
+    "từ",
+    "Bắt đầu từ",
+    "đến",
+    "Trước",
+    "Chậm nhất",
+    "Thường xuyên",
+    "Định kỳ",
+    "hằng",
+    "hàng",
+    "đầu năm",
+    "cuối năm",
+    "tháng/lần",
+    "Khi có phát sinh",
+    "Đột xuất",
+    "Theo yêu cầu",
+    "Theo kế hoạch riêng",
+    "Theo lộ trình",
+    "số 17/KH-UBND",
+    "0",
+    "1",
+    "2",
+    "3",
+    "6",
+    "9",
+    "12",
+    "15",
+    "29",
+    "31",
+    "02",
+    "24",
+    "2023",
+    "2024",
+    "1800",
+    "2300",
+    "99999",
+    "\n",
+    " ",
+    "\u0301",
+    "\u00a0",
+    "🙂",
+]
 
 
 def assert_well_formed(deadline):
@@ -571,6 +629,7 @@ def test_non_string_text_is_read_as_its_string():
 @given(text=st.text(max_size=200), year=st.one_of(st.none(), st.integers(-(10**6), 10**6)))
 def test_any_text_never_raises_and_is_well_formed(text, year):
     assert_well_formed(parse_deadline(text, year))
+
 
 @settings(max_examples=300, deadline=None, database=None)
 @given(

@@ -10,18 +10,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from orgs.models import User
-from plans.models import Plan
 from periods.models import ReportingPeriod
+from plans.models import Plan
 from reports.progress import plan_progress
 from tasks.models import ProgressEvidence, TaskProgress
 from tasks.progress import (
     can_record_progress,
-    progress_changed_at,
     carry_forward,
     carry_source,
     default_period,
     earlier_periods,
     period_sheet,
+    progress_changed_at,
     record_progress,
     remove_evidence,
 )
@@ -57,7 +57,9 @@ def _leaf_tasks(plan):
 
 
 def _pdf(name="bao-cao.pdf"):
-    return SimpleUploadedFile(name, b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n", content_type="application/pdf")
+    return SimpleUploadedFile(
+        name, b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n", content_type="application/pdf"
+    )
 
 
 def _png(name="anh.png"):
@@ -74,10 +76,18 @@ def test_recording_a_leaf_row_stores_status_text_and_author(le_loi):
     task = _leaf_tasks(le_loi)[0]
 
     progress = record_progress(
-        task=task, period=_period("Q1"), status=Status.DONE, result_text="  Đã ban hành Kế hoạch số 05/KH-UBND.\r\n", user=editor
+        task=task,
+        period=_period("Q1"),
+        status=Status.DONE,
+        result_text="  Đã ban hành Kế hoạch số 05/KH-UBND.\r\n",
+        user=editor,
     )
 
-    assert (progress.status, progress.result_text, progress.updated_by) == ("done", "Đã ban hành Kế hoạch số 05/KH-UBND.", editor)
+    assert (progress.status, progress.result_text, progress.updated_by) == (
+        "done",
+        "Đã ban hành Kế hoạch số 05/KH-UBND.",
+        editor,
+    )
     assert TaskProgress.objects.filter(task=task, period=_period("Q1")).count() == 1
 
 
@@ -97,12 +107,20 @@ def test_a_row_with_sub_items_is_refused_with_a_message(thanh_thuy):
     parent = _row(thanh_thuy, _period("9M"), "II.1").task
 
     with pytest.raises(ValidationError, match="gạch đầu dòng"):
-        record_progress(task=parent, period=_period("9M"), status=Status.DONE, result_text="x", user=_user("thanh-thuy-editor"))
+        record_progress(
+            task=parent, period=_period("9M"), status=Status.DONE, result_text="x", user=_user("thanh-thuy-editor")
+        )
 
 
 def test_an_unknown_status_is_refused(le_loi):
     with pytest.raises(ValidationError) as refused:
-        record_progress(task=_leaf_tasks(le_loi)[0], period=_period("Q1"), status="finished", result_text="x", user=_user("le-loi-editor"))
+        record_progress(
+            task=_leaf_tasks(le_loi)[0],
+            period=_period("Q1"),
+            status="finished",
+            result_text="x",
+            user=_user("le-loi-editor"),
+        )
     assert "status" in refused.value.message_dict
 
 
@@ -115,7 +133,10 @@ def test_a_done_row_needs_a_result_text_but_other_statuses_may_be_blank(le_loi):
     assert not TaskProgress.objects.filter(task=task).exists()
 
     for status in (Status.IN_PROGRESS, Status.NOT_ARISEN, Status.NOT_STARTED):
-        assert record_progress(task=task, period=_period("Q1"), status=status, result_text="", user=editor).status == status
+        assert (
+            record_progress(task=task, period=_period("Q1"), status=status, result_text="", user=editor).status
+            == status
+        )
 
 
 def test_evidence_needs_a_number_when_a_date_title_or_file_is_given(le_loi):
@@ -123,9 +144,13 @@ def test_evidence_needs_a_number_when_a_date_title_or_file_is_given(le_loi):
 
     with pytest.raises(ValidationError) as refused:
         record_progress(
-            task=task, period=_period("Q1"), status=Status.DONE, result_text="Xong", user=editor,
+            task=task,
+            period=_period("Q1"),
+            status=Status.DONE,
+            result_text="Xong",
+            user=editor,
             evidence=[{"number": "", "issued_on": date(2024, 3, 1), "title": "", "file": None}],
-        )  # fmt: skip
+        )
     assert "evidence_number" in refused.value.message_dict
     assert not TaskProgress.objects.filter(task=task).exists()
 
@@ -139,9 +164,13 @@ def test_evidence_is_stored_with_its_number_cleaned_and_empty_items_skipped(le_l
         task=task, period=_period("6M"), status=Status.DONE, result_text="Xong", user=editor, evidence=[blank, report]
     )
     record_progress(
-        task=task, period=_period("6M"), status=Status.DONE, result_text="Xong", user=editor,
+        task=task,
+        period=_period("6M"),
+        status=Status.DONE,
+        result_text="Xong",
+        user=editor,
         evidence=[{"number": "22/TB-UBND", "issued_on": None, "title": "", "file": None}],
-    )  # fmt: skip
+    )
 
     assert [(e.order, e.number, e.issued_on) for e in progress.evidence.all()] == [
         (1, "46/BC-UBND", date(2024, 6, 5)),
@@ -153,18 +182,26 @@ def test_an_evidence_date_in_the_future_is_refused(le_loi):
     tomorrow = date.today() + timedelta(days=2)
     with pytest.raises(ValidationError) as refused:
         record_progress(
-            task=_leaf_tasks(le_loi)[0], period=_period("Q1"), status=Status.DONE, result_text="Xong",
-            user=_user("le-loi-editor"), evidence=[{"number": "1/BC-UBND", "issued_on": tomorrow, "title": "", "file": None}],
-        )  # fmt: skip
+            task=_leaf_tasks(le_loi)[0],
+            period=_period("Q1"),
+            status=Status.DONE,
+            result_text="Xong",
+            user=_user("le-loi-editor"),
+            evidence=[{"number": "1/BC-UBND", "issued_on": tomorrow, "title": "", "file": None}],
+        )
     assert "evidence_issued_on" in refused.value.message_dict
 
 
 def test_an_evidence_file_is_stored_under_the_plan_with_the_extension_its_bytes_show(le_loi):
     task = _leaf_tasks(le_loi)[0]
     progress = record_progress(
-        task=task, period=_period("Q1"), status=Status.DONE, result_text="Xong", user=_user("le-loi-editor"),
+        task=task,
+        period=_period("Q1"),
+        status=Status.DONE,
+        result_text="Xong",
+        user=_user("le-loi-editor"),
         evidence=[{"number": "05/KH-UBND", "issued_on": None, "title": "", "file": _pdf("ke hoach 05.txt")}],
-    )  # fmt: skip
+    )
 
     document = progress.evidence.get()
     assert document.file.name.startswith(f"evidence/{le_loi.pk}/")
@@ -185,9 +222,13 @@ def test_an_evidence_file_is_stored_under_the_plan_with_the_extension_its_bytes_
 )
 def test_images_word_and_excel_files_are_accepted(le_loi, upload):
     progress = record_progress(
-        task=_leaf_tasks(le_loi)[0], period=_period("Q1"), status=Status.DONE, result_text="Xong", user=_user("le-loi-editor"),
+        task=_leaf_tasks(le_loi)[0],
+        period=_period("Q1"),
+        status=Status.DONE,
+        result_text="Xong",
+        user=_user("le-loi-editor"),
         evidence=[{"number": "1/BC-UBND", "issued_on": None, "title": "", "file": upload()}],
-    )  # fmt: skip
+    )
     assert progress.evidence.get().file.name.rsplit(".", 1)[-1] in {"png", "docx", "xlsx"}
 
 
@@ -219,9 +260,13 @@ def _office(kind):
 def test_a_file_is_judged_by_its_content_not_its_name(le_loi, name, data, message):
     with pytest.raises(ValidationError) as refused:
         record_progress(
-            task=_leaf_tasks(le_loi)[0], period=_period("Q1"), status=Status.DONE, result_text="Xong",
-            user=_user("le-loi-editor"), evidence=[{"number": "1/BC-UBND", "issued_on": None, "title": "", "file": SimpleUploadedFile(name, data)}],
-        )  # fmt: skip
+            task=_leaf_tasks(le_loi)[0],
+            period=_period("Q1"),
+            status=Status.DONE,
+            result_text="Xong",
+            user=_user("le-loi-editor"),
+            evidence=[{"number": "1/BC-UBND", "issued_on": None, "title": "", "file": SimpleUploadedFile(name, data)}],
+        )
     assert message in refused.value.message_dict["evidence_file"][0]
     assert not ProgressEvidence.objects.exists()
 
@@ -230,9 +275,13 @@ def test_a_file_over_10_mb_is_refused(le_loi):
     big = SimpleUploadedFile("lon.pdf", b"%PDF-1.7\n" + b"0" * (10 * 1024 * 1024))
     with pytest.raises(ValidationError, match="10 MB"):
         record_progress(
-            task=_leaf_tasks(le_loi)[0], period=_period("Q1"), status=Status.DONE, result_text="Xong",
-            user=_user("le-loi-editor"), evidence=[{"number": "1/BC-UBND", "issued_on": None, "title": "", "file": big}],
-        )  # fmt: skip
+            task=_leaf_tasks(le_loi)[0],
+            period=_period("Q1"),
+            status=Status.DONE,
+            result_text="Xong",
+            user=_user("le-loi-editor"),
+            evidence=[{"number": "1/BC-UBND", "issued_on": None, "title": "", "file": big}],
+        )
 
 
 # --- who may record --------------------------------------------------------------------------------
@@ -254,10 +303,14 @@ def test_only_the_communes_own_editor_or_admin_records_progress(le_loi, username
     assert can_record_progress(_user(username), le_loi) is allowed
     task = _leaf_tasks(le_loi)[0]
     if allowed:
-        record_progress(task=task, period=_period("Q1"), status=Status.IN_PROGRESS, result_text="", user=_user(username))
+        record_progress(
+            task=task, period=_period("Q1"), status=Status.IN_PROGRESS, result_text="", user=_user(username)
+        )
     else:
         with pytest.raises(PermissionDenied):
-            record_progress(task=task, period=_period("Q1"), status=Status.IN_PROGRESS, result_text="", user=_user(username))
+            record_progress(
+                task=task, period=_period("Q1"), status=Status.IN_PROGRESS, result_text="", user=_user(username)
+            )
 
 
 @pytest.mark.parametrize("status", [Plan.Status.SUBMITTED, Plan.Status.APPROVED, Plan.Status.ISSUED])
@@ -265,7 +318,9 @@ def test_progress_is_recorded_whatever_the_plans_status(le_loi, status):
     Plan.objects.filter(pk=le_loi.pk).update(status=status)
     le_loi.refresh_from_db()
     task = _leaf_tasks(le_loi)[0]
-    record_progress(task=task, period=_period("Q1"), status=Status.DONE, result_text="Xong", user=_user("le-loi-editor"))
+    record_progress(
+        task=task, period=_period("Q1"), status=Status.DONE, result_text="Xong", user=_user("le-loi-editor")
+    )
     assert TaskProgress.objects.filter(task=task).exists()
 
 
@@ -279,7 +334,13 @@ def test_the_seeded_9_month_sheet_gives_the_printed_tally_and_changes_with_a_sav
     assert tally.by_status == {"done": 14, "in_progress": 11, "not_arisen": 4, "not_started": 3}
 
     task = _row(thanh_thuy, period, "II.5").task
-    record_progress(task=task, period=period, status=Status.IN_PROGRESS, result_text="Đã lập đoàn kiểm tra", user=_user("thanh-thuy-editor"))
+    record_progress(
+        task=task,
+        period=period,
+        status=Status.IN_PROGRESS,
+        result_text="Đã lập đoàn kiểm tra",
+        user=_user("thanh-thuy-editor"),
+    )
 
     tally = plan_progress(plan=thanh_thuy, period=period)
     assert (tally.done, tally.rate) == (30, Decimal("93.75"))
@@ -324,7 +385,9 @@ def test_carrying_9_months_into_the_year_fills_every_row_and_keeps_the_tally(tha
 def test_carrying_never_overwrites_what_the_period_has_and_a_second_run_fills_nothing(thanh_thuy):
     editor = _user("thanh-thuy-editor")
     task = _row(thanh_thuy, _period("Y"), "II.5").task
-    record_progress(task=task, period=_period("Y"), status=Status.DONE, result_text="Đã kiểm tra 2 bộ phận", user=editor)
+    record_progress(
+        task=task, period=_period("Y"), status=Status.DONE, result_text="Đã kiểm tra 2 bộ phận", user=editor
+    )
 
     assert carry_forward(plan=thanh_thuy, period=_period("Y"), user=editor) == 31
     assert carry_forward(plan=thanh_thuy, period=_period("Y"), user=editor) == 0
@@ -337,7 +400,9 @@ def test_carrying_takes_each_rows_latest_earlier_period(le_loi):
     first, second, third = _leaf_tasks(le_loi)[:3]
     record_progress(task=first, period=_period("Q1"), status=Status.IN_PROGRESS, result_text="Q1", user=editor)
     record_progress(task=first, period=_period("6M"), status=Status.DONE, result_text="6 tháng", user=editor)
-    record_progress(task=second, period=_period("Q1"), status=Status.NOT_ARISEN, result_text="Không phát sinh", user=editor)
+    record_progress(
+        task=second, period=_period("Q1"), status=Status.NOT_ARISEN, result_text="Không phát sinh", user=editor
+    )
     record_progress(task=third, period=_period("Q2"), status=Status.IN_PROGRESS, result_text="quý II", user=editor)
     record_progress(task=third, period=_period("6M"), status=Status.IN_PROGRESS, result_text="6 tháng", user=editor)
 
@@ -345,7 +410,11 @@ def test_carrying_takes_each_rows_latest_earlier_period(le_loi):
     assert carry_forward(plan=le_loi, period=_period("9M"), user=editor) == 3
 
     carried = {p.task_id: p for p in TaskProgress.objects.filter(period=_period("9M"))}
-    assert (carried[first.pk].status, carried[first.pk].result_text, carried[first.pk].carried_from.code) == ("done", "6 tháng", "6M")
+    assert (carried[first.pk].status, carried[first.pk].result_text, carried[first.pk].carried_from.code) == (
+        "done",
+        "6 tháng",
+        "6M",
+    )
     assert (carried[second.pk].status, carried[second.pk].carried_from.code) == ("not_arisen", "Q1")
     assert (carried[third.pk].result_text, carried[third.pk].carried_from.code) == ("6 tháng", "6M")
 
@@ -353,7 +422,13 @@ def test_carrying_takes_each_rows_latest_earlier_period(le_loi):
 def test_not_started_rows_stay_not_started_with_their_reason_and_empty_ones_are_not_copied(le_loi):
     editor = _user("le-loi-editor")
     waiting, empty = _leaf_tasks(le_loi)[:2]
-    record_progress(task=waiting, period=_period("Q1"), status=Status.NOT_STARTED, result_text="Chờ hướng dẫn của huyện", user=editor)
+    record_progress(
+        task=waiting,
+        period=_period("Q1"),
+        status=Status.NOT_STARTED,
+        result_text="Chờ hướng dẫn của huyện",
+        user=editor,
+    )
     record_progress(task=empty, period=_period("Q1"), status=Status.NOT_STARTED, result_text="", user=editor)
 
     assert carry_forward(plan=le_loi, period=_period("6M"), user=editor) == 1
@@ -383,19 +458,28 @@ def test_saving_a_carried_row_marks_it_reviewed(thanh_thuy):
     assert period_sheet(plan=thanh_thuy, period=_period("Y")).carried == 31
 
 
-def test_carried_evidence_shares_the_file_which_is_deleted_with_its_last_citation(le_loi, django_capture_on_commit_callbacks):
+def test_carried_evidence_shares_the_file_which_is_deleted_with_its_last_citation(
+    le_loi, django_capture_on_commit_callbacks
+):
     editor = _user("le-loi-editor")
     task = _leaf_tasks(le_loi)[0]
     progress = record_progress(
-        task=task, period=_period("Q1"), status=Status.DONE, result_text="Xong", user=editor,
+        task=task,
+        period=_period("Q1"),
+        status=Status.DONE,
+        result_text="Xong",
+        user=editor,
         evidence=[{"number": "05/KH-UBND", "issued_on": date(2024, 1, 23), "title": "Kế hoạch KSTTHC", "file": _pdf()}],
-    )  # fmt: skip
+    )
     original = progress.evidence.get()
     carry_forward(plan=le_loi, period=_period("6M"), user=editor)
     copy = ProgressEvidence.objects.get(progress__period=_period("6M"))
     assert (copy.number, copy.issued_on, copy.title, copy.file.name) == (
-        "05/KH-UBND", date(2024, 1, 23), "Kế hoạch KSTTHC", original.file.name
-    )  # fmt: skip
+        "05/KH-UBND",
+        date(2024, 1, 23),
+        "Kế hoạch KSTTHC",
+        original.file.name,
+    )
     storage, name = original.file.storage, original.file.name
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -410,7 +494,9 @@ def test_carried_evidence_shares_the_file_which_is_deleted_with_its_last_citatio
 # --- reading ---------------------------------------------------------------------------------------
 
 
-def test_the_sheet_lists_rows_in_print_order_with_leaf_progress_in_constant_queries(thanh_thuy, django_assert_max_num_queries):
+def test_the_sheet_lists_rows_in_print_order_with_leaf_progress_in_constant_queries(
+    thanh_thuy, django_assert_max_num_queries
+):
     period = _period("9M")
     with django_assert_max_num_queries(4):
         sheet = period_sheet(plan=thanh_thuy, period=period)

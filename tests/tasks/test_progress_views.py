@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from orgs.models import User
-from plans.models import Plan
 from periods.models import ReportingPeriod
+from plans.models import Plan
 from tasks.models import ProgressEvidence, TaskProgress
 from tasks.progress import period_sheet, record_progress
 
@@ -115,7 +115,9 @@ def test_only_the_communes_editor_or_admin_may_write(client, plan, username):
 def test_the_communes_admin_may_write(client, plan):
     _login(client, "thanh-thuy-admin")
     task = _task(plan, "II.5")
-    response = client.post(_url("row_save", plan, task=task), {"status": "in_progress", "result_text": "Đã lập đoàn"}, **HTMX)
+    response = client.post(
+        _url("row_save", plan, task=task), {"status": "in_progress", "result_text": "Đã lập đoàn"}, **HTMX
+    )
     assert response.status_code == 200 and _progress(task).status == "in_progress"
 
 
@@ -140,14 +142,19 @@ def test_the_inline_form_opens_with_the_status_picked_in_the_row_and_the_saved_t
     assert re.search(r'<option value="in_progress" selected>', body)
     assert "- Chưa thực hiện, chờ huyện</textarea>" in body
     assert re.search(r"<textarea[^>]*autofocus", body)
-    assert 'for="p%d-id_result_text"' % task.pk not in body  # ids are per row
+    assert f'for="p{task.pk}-id_result_text"' not in body  # ids are per row
     assert f'id="p{task.pk}-result_text"' in body
 
 
 def test_a_row_with_sub_items_has_no_form(client, plan):
     _login(client, "thanh-thuy-editor")
     assert client.get(_url("row_edit", plan, task=_task(plan, "II.1")), **HTMX).status_code == 404
-    assert client.post(_url("row_save", plan, task=_task(plan, "II.1")), {"status": "done", "result_text": "x"}, **HTMX).status_code == 404
+    assert (
+        client.post(
+            _url("row_save", plan, task=_task(plan, "II.1")), {"status": "done", "result_text": "x"}, **HTMX
+        ).status_code
+        == 404
+    )
 
 
 def test_saving_a_row_answers_with_the_row_and_the_tally_and_tabs_out_of_band(client, plan):
@@ -155,7 +162,9 @@ def test_saving_a_row_answers_with_the_row_and_the_tally_and_tabs_out_of_band(cl
     task = _task(plan, "II.5")
 
     response = client.post(
-        _url("row_save", plan, task=task), {"status": "in_progress", "result_text": "Đã thành lập đoàn kiểm tra"}, **HTMX
+        _url("row_save", plan, task=task),
+        {"status": "in_progress", "result_text": "Đã thành lập đoàn kiểm tra"},
+        **HTMX,
     )
 
     body = response.content.decode()
@@ -168,14 +177,21 @@ def test_saving_a_row_answers_with_the_row_and_the_tally_and_tabs_out_of_band(cl
     assert 'id="period-tabs"' in body and "Đã lưu kết quả dòng II.5." in body
     progress = _progress(task)
     assert (progress.status, progress.result_text, progress.updated_by.username) == (
-        "in_progress", "Đã thành lập đoàn kiểm tra", "thanh-thuy-editor"
-    )  # fmt: skip
+        "in_progress",
+        "Đã thành lập đoàn kiểm tra",
+        "thanh-thuy-editor",
+    )
 
 
 def test_a_refused_save_keeps_the_users_input_and_shows_the_messages_by_the_fields(client, plan):
     _login(client, "thanh-thuy-editor")
     task = _task(plan, "II.5")
-    data = {"status": "done", "result_text": "", "evidence_title": "về kiểm tra công vụ", "evidence_issued_on": "01/09/2023"}
+    data = {
+        "status": "done",
+        "result_text": "",
+        "evidence_title": "về kiểm tra công vụ",
+        "evidence_issued_on": "01/09/2023",
+    }
 
     response = client.post(_url("row_save", plan, task=task), data, **HTMX)
 
@@ -195,7 +211,9 @@ def test_a_refused_save_asks_to_choose_the_file_again(client, plan):
     upload = SimpleUploadedFile("kiem-tra.pdf", PDF, content_type="application/pdf")
 
     body = client.post(
-        _url("row_save", plan, task=task), {"status": "done", "result_text": "", "evidence_number": "5/QĐ", "evidence_file": upload}, **HTMX
+        _url("row_save", plan, task=task),
+        {"status": "done", "result_text": "", "evidence_number": "5/QĐ", "evidence_file": upload},
+        **HTMX,
     ).content.decode()
 
     assert "hãy chọn lại tệp" in body
@@ -211,7 +229,7 @@ def test_a_wrong_file_type_is_refused_next_to_the_file_field(client, plan):
         {"status": "in_progress", "result_text": "x", "evidence_number": "5/QĐ", "evidence_file": upload},
         **HTMX,
     ).content.decode()
-    assert re.search(r'field-evidence_file has-error.*Chỉ nhận tệp PDF', body, re.S)
+    assert re.search(r"field-evidence_file has-error.*Chỉ nhận tệp PDF", body, re.S)
 
 
 def test_evidence_with_a_file_is_saved_shown_and_downloaded_by_those_who_see_the_plan(client, plan):
@@ -221,10 +239,16 @@ def test_evidence_with_a_file_is_saved_shown_and_downloaded_by_those_who_see_the
 
     body = client.post(
         _url("row_save", plan, task=task),
-        {"status": "in_progress", "result_text": "Đã lập đoàn", "evidence_number": "Số 12/QĐ-UBND",
-         "evidence_issued_on": "10/08/2023", "evidence_title": "thành lập đoàn kiểm tra", "evidence_file": upload},
+        {
+            "status": "in_progress",
+            "result_text": "Đã lập đoàn",
+            "evidence_number": "Số 12/QĐ-UBND",
+            "evidence_issued_on": "10/08/2023",
+            "evidence_title": "thành lập đoàn kiểm tra",
+            "evidence_file": upload,
+        },
         **HTMX,
-    ).content.decode()  # fmt: skip
+    ).content.decode()
 
     document = ProgressEvidence.objects.get()
     assert "12/QĐ-UBND ngày 10/08/2023 – thành lập đoàn kiểm tra" in body
@@ -260,11 +284,16 @@ def test_removing_a_document_answers_with_the_list_without_it(client, plan):
     _login(client, "thanh-thuy-editor")
     task = _task(plan, "II.5")
     progress = record_progress(
-        task=task, period=ReportingPeriod.objects.get(code="9M"), status="in_progress", result_text="x",
+        task=task,
+        period=ReportingPeriod.objects.get(code="9M"),
+        status="in_progress",
+        result_text="x",
         user=User.objects.get(username="thanh-thuy-editor"),
-        evidence=[{"number": "12/QĐ-UBND", "issued_on": None, "title": "", "file": None},
-                  {"number": "13/QĐ-UBND", "issued_on": None, "title": "", "file": None}],
-    )  # fmt: skip
+        evidence=[
+            {"number": "12/QĐ-UBND", "issued_on": None, "title": "", "file": None},
+            {"number": "13/QĐ-UBND", "issued_on": None, "title": "", "file": None},
+        ],
+    )
     first = progress.evidence.first()
     before = progress.updated_at
 
@@ -298,7 +327,9 @@ def test_without_javascript_the_form_opens_in_the_page_and_a_save_redirects_back
     refused = client.post(_url("row_save", plan, task=task), {"status": "done", "result_text": ""})
     assert refused.status_code == 200 and "Nội dung đã thực hiện cần ghi kết quả" in refused.content.decode()
 
-    saved = client.post(_url("row_save", plan, task=task), {"status": "done", "result_text": "Đã tham gia"}, follow=True)
+    saved = client.post(
+        _url("row_save", plan, task=task), {"status": "done", "result_text": "Đã tham gia"}, follow=True
+    )
     assert "Đã lưu kết quả dòng II.6." in saved.content.decode()
     assert _progress(task).status == "done"
 
@@ -329,9 +360,12 @@ def test_carry_forward_without_javascript_redirects_with_a_message(client, plan)
 
 def test_late_rows_are_listed_and_marked(client, plan):
     record_progress(
-        task=_task(plan, "II.2 (3)"), period=ReportingPeriod.objects.get(code="9M"), status="in_progress",
-        result_text="Đang tổng hợp", user=User.objects.get(username="thanh-thuy-editor"),
-    )  # fmt: skip
+        task=_task(plan, "II.2 (3)"),
+        period=ReportingPeriod.objects.get(code="9M"),
+        status="in_progress",
+        result_text="Đang tổng hợp",
+        user=User.objects.get(username="thanh-thuy-editor"),
+    )
     _login(client, "thanh-thuy-editor")
 
     body = client.get(_url("sheet", plan)).content.decode()
@@ -342,14 +376,20 @@ def test_late_rows_are_listed_and_marked(client, plan):
     assert body.count('class="late-badge"') == 1
 
 
-def test_the_sheet_page_costs_the_same_few_queries_whatever_the_number_of_documents(client, plan, django_assert_max_num_queries):
+def test_the_sheet_page_costs_the_same_few_queries_whatever_the_number_of_documents(
+    client, plan, django_assert_max_num_queries
+):
     editor = User.objects.get(username="thanh-thuy-editor")
     period = ReportingPeriod.objects.get(code="9M")
     for key in ("I.1", "II.4", "IV.3"):
         record_progress(
-            task=_task(plan, key), period=period, status="done", result_text="Đã thực hiện", user=editor,
+            task=_task(plan, key),
+            period=period,
+            status="done",
+            result_text="Đã thực hiện",
+            user=editor,
             evidence=[{"number": f"{n}/BC-UBND", "issued_on": None, "title": "", "file": None} for n in (1, 2)],
-        )  # fmt: skip
+        )
     _login(client, "thanh-thuy-editor")
     with django_assert_max_num_queries(25):
         assert client.get(_url("sheet", plan)).status_code == 200

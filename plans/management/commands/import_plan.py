@@ -3,10 +3,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from plans.files.importing import ImportRefused, create_plan_from_import, import_parsed, parse_plan_file
-from plans.models import Plan
-from plans.files.uploads import MAX_UPLOAD_BYTES, ImportRejected, SIZE_MESSAGE
 from orgs.command_args import unit_arg
+from plans.files.importing import ImportRefused, create_plan_from_import, import_parsed, parse_plan_file
+from plans.files.uploads import MAX_UPLOAD_BYTES, SIZE_MESSAGE, ImportRejected
+from plans.models import Plan
 
 
 class Command(BaseCommand):
@@ -43,7 +43,9 @@ class Command(BaseCommand):
             raise CommandError("Tệp còn lỗi cần sửa; chưa ghi gì.")
         if dry_run:
             if not as_json:
-                self.stdout.write(f"Đọc được {len(parsed.sections)} mục, {parsed.task_count} nội dung (chạy thử, chưa ghi gì).")
+                self.stdout.write(
+                    f"Đọc được {len(parsed.sections)} mục, {parsed.task_count} nội dung (chạy thử, chưa ghi gì)."
+                )
             return
 
         plan = Plan.objects.latest_for(unit=found, year=year)

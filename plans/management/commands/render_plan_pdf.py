@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from plans.pdf.documents import build_plan_pdf
 from plans.command_args import plan_arg
+from plans.pdf.documents import build_plan_pdf
 
 
 class Command(BaseCommand):

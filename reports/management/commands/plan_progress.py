@@ -2,9 +2,9 @@ import json as jsonlib
 
 from django.core.management.base import BaseCommand
 
-from reports.progress import plan_progress
 from periods.command_args import period_arg
 from plans.command_args import plan_arg
+from reports.progress import plan_progress
 
 
 class Command(BaseCommand):
@@ -28,4 +28,3 @@ class Command(BaseCommand):
         self.stdout.write(f"Tỷ lệ hoàn thành kế hoạch: {result.rate}")
         for leaf in result.late:
             self.stdout.write(f"Chậm: {leaf.key} – {leaf.content[:80]}")
-

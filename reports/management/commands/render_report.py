@@ -2,9 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from reports.services import build_report_files
 from periods.command_args import period_arg
 from plans.command_args import plan_arg
+from reports.services import build_report_files
 
 
 class Command(BaseCommand):

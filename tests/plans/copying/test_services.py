@@ -20,6 +20,7 @@ def _warned(warnings):
 # ---------------------------------------------------------------------------------------------
 # Preparing the copy (reads only)
 
+
 @pytest.mark.django_db
 def test_copying_le_loi_lists_the_quarter_of_row_i2(le_loi_plan):
     proposal = prepare_copy(source_plan=le_loi_plan, year=2025)

@@ -41,7 +41,10 @@ def test_a_date_written_in_words_moves_to_the_new_year():
 
 
 def test_a_month_moves_to_the_new_year():
-    assert _moved("Chậm nhất trong tháng 3/2023.") == ("Chậm nhất trong tháng 3/2024.", [("tháng 3/2023", "tháng 3/2024")])
+    assert _moved("Chậm nhất trong tháng 3/2023.") == (
+        "Chậm nhất trong tháng 3/2024.",
+        [("tháng 3/2023", "tháng 3/2024")],
+    )
 
 
 def test_a_list_of_months_moves_to_the_new_year():
@@ -57,7 +60,9 @@ def test_a_quarter_written_with_nam_moves_to_the_new_year():
 
 
 def test_nam_and_its_year_move_whatever_the_case():
-    assert _moved("KẾ HOẠCH KIỂM SOÁT THỦ TỤC HÀNH CHÍNH NĂM 2023")[0] == "KẾ HOẠCH KIỂM SOÁT THỦ TỤC HÀNH CHÍNH NĂM 2024"
+    assert (
+        _moved("KẾ HOẠCH KIỂM SOÁT THỦ TỤC HÀNH CHÍNH NĂM 2023")[0] == "KẾ HOẠCH KIỂM SOÁT THỦ TỤC HÀNH CHÍNH NĂM 2024"
+    )
     assert _moved("Thường xuyên trong năm 2023")[0] == "Thường xuyên trong năm 2024"
 
 
@@ -115,7 +120,9 @@ def test_the_upper_levels_plan_of_the_same_year_moves_its_year_in_a_legal_basis(
 def test_the_attachment_line_leaves_the_new_decisions_number_and_day_blank():
     text = "(Ban hành kèm theo Quyết định số 05/QĐ-UBND ngày 23 tháng 01 năm 2024 của Chủ tịch UBND)"
     new_text, _ = _moved(text, 2024, 2025, role=ATTACHMENT)
-    assert new_text == "(Ban hành kèm theo Quyết định số       /QĐ-UBND ngày      tháng      năm 2025 của Chủ tịch UBND)"
+    assert (
+        new_text == "(Ban hành kèm theo Quyết định số       /QĐ-UBND ngày      tháng      năm 2025 của Chủ tịch UBND)"
+    )
 
 
 def test_a_text_without_a_year_to_move_is_returned_as_is():
@@ -175,7 +182,10 @@ def test_a_deadline_of_last_year_is_a_warning():
 
 
 def test_a_legal_basis_citing_the_upper_levels_plan_of_another_year_is_a_warning():
-    basis = "Căn cứ Quyết định số 178/QĐ-UBND ngày 22/01/2023 của UBND huyện ban hành Kế hoạch KSTTHC năm 2023 trên địa bàn huyện;"
+    basis = (
+        "Căn cứ Quyết định số 178/QĐ-UBND ngày 22/01/2023 của UBND huyện ban hành Kế hoạch KSTTHC năm 2023 "
+        "trên địa bàn huyện;"
+    )
     warnings = year_mentions_that_do_not_fit(_plan_data(bases=[DECREE_61, basis]), 2024)
     assert [(w.where, w.message) for w in warnings] == [
         ("Căn cứ 2", "Căn cứ kế hoạch năm 2023 trong kế hoạch năm 2024 — kiểm tra lại.")
@@ -183,7 +193,9 @@ def test_a_legal_basis_citing_the_upper_levels_plan_of_another_year_is_a_warning
 
 
 def test_a_cited_documents_title_naming_the_old_year_is_left_with_a_note():
-    data = _plan_data("1. Triển khai Quyết định số 12/QĐ-UBND ngày 10/01/2024 của UBND huyện về kiểm soát TTHC năm 2024.")
+    data = _plan_data(
+        "1. Triển khai Quyết định số 12/QĐ-UBND ngày 10/01/2024 của UBND huyện về kiểm soát TTHC năm 2024."
+    )
     proposal = copy_data(data, from_year=2024, to_year=2025)
     assert "về kiểm soát TTHC năm 2024." in data["document"]["articles"][0]["clauses"][0]
     assert [(w.where, w.level, w.message) for w in proposal.warnings] == [

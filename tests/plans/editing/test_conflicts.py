@@ -56,7 +56,9 @@ def test_the_second_save_of_a_row_is_refused_with_the_other_change(le_loi_plan, 
     revision = loaded.revision  # both opened the row at this revision
     editing.update_task(task=row(le_loi_plan), data={"deadline_text": "Quý III/2024"}, user=first, revision=revision)
     with pytest.raises(conflicts.EditConflict) as refused:
-        editing.update_task(task=row(le_loi_plan), data={"deadline_text": "Tháng 10/2024"}, user=second, revision=revision)
+        editing.update_task(
+            task=row(le_loi_plan), data={"deadline_text": "Tháng 10/2024"}, user=second, revision=revision
+        )
     conflict = refused.value
     assert conflict.by == first.full_name and conflict.at is not None
     [change] = conflict.changes
@@ -71,7 +73,9 @@ def test_saving_again_with_the_current_revision_replaces_the_other_change_knowin
     editing.update_task(task=row(le_loi_plan), data={"lead": "Văn phòng"}, user=first, revision=revision)
     with pytest.raises(conflicts.EditConflict) as refused:
         editing.update_task(task=row(le_loi_plan), data={"lead": "Công chức Tư pháp"}, user=second, revision=revision)
-    editing.update_task(task=row(le_loi_plan), data={"lead": "Công chức Tư pháp"}, user=second, revision=refused.value.current)
+    editing.update_task(
+        task=row(le_loi_plan), data={"lead": "Công chức Tư pháp"}, user=second, revision=refused.value.current
+    )
     assert (row(le_loi_plan).lead, row(le_loi_plan).revision) == ("Công chức Tư pháp", revision + 2)
 
 
@@ -103,7 +107,9 @@ def test_the_second_save_of_a_section_is_refused(le_loi_plan, first, second):
     section = Section.objects.get(plan=le_loi_plan, number="I")
     editing.update_section(section=section, data={"title": "Hoàn thiện thể chế"}, user=first, revision=1)
     with pytest.raises(conflicts.EditConflict) as refused:
-        editing.update_section(section=Section.objects.get(pk=section.pk), data={"title": "Thể chế"}, user=second, revision=1)
+        editing.update_section(
+            section=Section.objects.get(pk=section.pk), data={"title": "Thể chế"}, user=second, revision=1
+        )
     assert [c.name for c in refused.value.changes] == ["title"]
     assert Section.objects.get(pk=section.pk).title == "Hoàn thiện thể chế"
 
@@ -111,7 +117,9 @@ def test_the_second_save_of_a_section_is_refused(le_loi_plan, first, second):
 def test_the_second_save_of_the_decision_is_refused(le_loi_plan, first, second):
     editing.update_decision(plan=le_loi_plan, data={"signer_name": "Nguyễn Văn Bình"}, user=first, revision=1)
     with pytest.raises(conflicts.EditConflict) as refused:
-        editing.update_decision(plan=Plan.objects.get(pk=le_loi_plan.pk), data={"signer_name": "Trần Thị Lan"}, user=second, revision=1)
+        editing.update_decision(
+            plan=Plan.objects.get(pk=le_loi_plan.pk), data={"signer_name": "Trần Thị Lan"}, user=second, revision=1
+        )
     [change] = refused.value.changes
     assert (change.name, change.after) == ("signer_name", "Nguyễn Văn Bình")
     assert Decision.objects.get(plan=le_loi_plan).signer_name == "Nguyễn Văn Bình"
@@ -120,7 +128,9 @@ def test_the_second_save_of_the_decision_is_refused(le_loi_plan, first, second):
 def test_the_second_save_of_a_decision_list_is_refused_with_the_items_that_differ(le_loi_plan, first, second):
     token = conflicts.list_token(le_loi_plan.decision, "bases")
     texts = list(le_loi_plan.decision.legal_bases.values_list("text", flat=True))
-    editing.set_legal_bases(plan=le_loi_plan, texts=[*texts, "Căn cứ Kế hoạch số 12/KH-UBND của UBND huyện;"], user=first, token=token)
+    editing.set_legal_bases(
+        plan=le_loi_plan, texts=[*texts, "Căn cứ Kế hoạch số 12/KH-UBND của UBND huyện;"], user=first, token=token
+    )
     with pytest.raises(conflicts.EditConflict) as refused:
         editing.set_legal_bases(plan=le_loi_plan, texts=texts[:-1], user=second, token=token)
     [item] = refused.value.changes
@@ -130,9 +140,13 @@ def test_the_second_save_of_a_decision_list_is_refused_with_the_items_that_diffe
 
 def test_the_second_save_of_the_table_heading_is_refused(le_loi_plan, first, second):
     token = conflicts.heading_token(le_loi_plan)
-    editing.update_table_heading(plan=le_loi_plan, data={"table_title": "Kế hoạch KSTTHC năm 2024"}, user=first, token=token)
+    editing.update_table_heading(
+        plan=le_loi_plan, data={"table_title": "Kế hoạch KSTTHC năm 2024"}, user=first, token=token
+    )
     with pytest.raises(conflicts.EditConflict) as refused:
-        editing.update_table_heading(plan=Plan.objects.get(pk=le_loi_plan.pk), data={"table_title": "Kế hoạch"}, user=second, token=token)
+        editing.update_table_heading(
+            plan=Plan.objects.get(pk=le_loi_plan.pk), data={"table_title": "Kế hoạch"}, user=second, token=token
+        )
     assert refused.value.by == first.full_name
     assert [c.after for c in refused.value.changes] == ["Kế hoạch KSTTHC năm 2024"]
 
@@ -148,7 +162,9 @@ def test_two_people_in_the_editor_the_second_save_is_refused_and_their_text_kept
     revision_two = hidden(two.get(url, headers=HTMX).content.decode(), "revision")
     assert revision_one == revision_two == str(task.revision)
 
-    saved = one.post(url, cells(task, content="Ban hành Đề án kiện toàn Bộ phận Một cửa", revision=revision_one), headers=HTMX)
+    saved = one.post(
+        url, cells(task, content="Ban hành Đề án kiện toàn Bộ phận Một cửa", revision=revision_one), headers=HTMX
+    )
     assert f'id="task-{task.pk}"' in saved.content.decode() and "data-row-form" not in saved.content.decode()
 
     mine = "Xây dựng Đề án Bộ phận Một cửa cấp xã theo Nghị định 107"
@@ -156,7 +172,9 @@ def test_two_people_in_the_editor_the_second_save_is_refused_and_their_text_kept
     body = refused.content.decode()
     assert refused.status_code == 200 and "data-row-form" in body
     assert "Chưa lưu" in body and first.full_name in body
-    assert "Ban hành Đề án kiện toàn Bộ phận Một cửa" in body.replace("<ins>", "").replace("</ins>", "")  # theirs, shown
+    assert "Ban hành Đề án kiện toàn Bộ phận Một cửa" in body.replace("<ins>", "").replace(
+        "</ins>", ""
+    )  # theirs, shown
     assert f"{mine}</textarea>" in body  # mine, kept in the box
     assert row(le_loi_plan).content == "Ban hành Đề án kiện toàn Bộ phận Một cửa"
 
@@ -170,8 +188,12 @@ def test_the_editor_reports_a_row_deleted_meanwhile_with_the_typed_text(le_loi_p
     url = reverse("plans:edit_task_form", args=[le_loi_plan.pk, task.pk])
     two = login(second)
     two.get(url, headers=HTMX)
-    login(first).post(reverse("plans:edit_task_delete", args=[le_loi_plan.pk, task.pk]), {"revision": task.revision}, headers=HTMX)
-    body = two.post(url, cells(task, content="Học tập kinh nghiệm ở tỉnh bạn", revision=task.revision), headers=HTMX).content.decode()
+    login(first).post(
+        reverse("plans:edit_task_delete", args=[le_loi_plan.pk, task.pk]), {"revision": task.revision}, headers=HTMX
+    )
+    body = two.post(
+        url, cells(task, content="Học tập kinh nghiệm ở tỉnh bạn", revision=task.revision), headers=HTMX
+    ).content.decode()
     assert f"đã bị {first.full_name} xóa" in body and "Học tập kinh nghiệm ở tỉnh bạn" in body
 
 
@@ -191,8 +213,13 @@ def test_the_decision_card_refuses_a_stale_save_and_keeps_the_typed_values(le_lo
     assert 'name="revision" value="1"' in page
     editing.update_decision(plan=le_loi_plan, data={"signer_name": "Nguyễn Văn Bình"}, user=first, revision=1)
     decision = Decision.objects.get(plan=le_loi_plan)
-    data = {name: getattr(decision, name) or "" for name in ("issuing_body", "place", "doc_type", "summary", "signer_title", "number_suffix")}
-    body = login(second).post(url, {**data, "signer_name": "Trần Thị Lan", "revision": 1}, headers=HTMX).content.decode()
+    data = {
+        name: getattr(decision, name) or ""
+        for name in ("issuing_body", "place", "doc_type", "summary", "signer_title", "number_suffix")
+    }
+    body = (
+        login(second).post(url, {**data, "signer_name": "Trần Thị Lan", "revision": 1}, headers=HTMX).content.decode()
+    )
     assert "Chưa lưu" in body and "Bản " + first.full_name + " đã lưu" in body and "Nguyễn Văn Bình" in body
     assert 'value="Trần Thị Lan"' in body
     assert Decision.objects.get(plan=le_loi_plan).signer_name == "Nguyễn Văn Bình"
@@ -204,7 +231,17 @@ def test_the_legal_bases_card_refuses_a_stale_save(le_loi_plan, first, second):
     assert f'name="bases-token" value="{token}"' in page
     texts = list(le_loi_plan.decision.legal_bases.values_list("text", flat=True))
     editing.set_legal_bases(plan=le_loi_plan, texts=texts[:-1], user=first, token=token)
-    data = {"bases-TOTAL_FORMS": "1", "bases-INITIAL_FORMS": "0", "bases-0-text": "Căn cứ riêng của tôi;", "bases-token": token, "op": "save"}
-    body = login(second).post(reverse("plans:edit_legal_bases", args=[le_loi_plan.pk]), data, headers=HTMX).content.decode()
+    data = {
+        "bases-TOTAL_FORMS": "1",
+        "bases-INITIAL_FORMS": "0",
+        "bases-0-text": "Căn cứ riêng của tôi;",
+        "bases-token": token,
+        "op": "save",
+    }
+    body = (
+        login(second)
+        .post(reverse("plans:edit_legal_bases", args=[le_loi_plan.pk]), data, headers=HTMX)
+        .content.decode()
+    )
     assert "Chưa lưu" in body and "Căn cứ riêng của tôi;" in body and "Bỏ" in body
     assert le_loi_plan.decision.legal_bases.count() == len(texts) - 1

@@ -53,7 +53,9 @@ def test_a_ward_and_a_township_are_named_with_their_own_kind_word():
     ward = UnitFactory(kind=Unit.Kind.WARD, name="Kinh Bắc")
     township = UnitFactory(kind=Unit.Kind.TOWNSHIP, name="Gia Lộc")
     assert defaults.new_plan_data(ward, 2026)["document"]["issuing_body"] == "ỦY BAN NHÂN DÂN\nPHƯỜNG KINH BẮC"
-    assert defaults.new_plan_data(township, 2026)["document"]["authority"] == "CHỦ TỊCH ỦY BAN NHÂN DÂN THỊ TRẤN GIA LỘC"
+    assert (
+        defaults.new_plan_data(township, 2026)["document"]["authority"] == "CHỦ TỊCH ỦY BAN NHÂN DÂN THỊ TRẤN GIA LỘC"
+    )
 
 
 def test_a_commune_without_a_known_province_keeps_a_blank_for_it():
@@ -89,8 +91,13 @@ def test_the_table_has_the_standard_columns_and_sections_i_to_iv_without_rows(le
         "(Ban hành kèm theo Quyết định số      /QĐ-UBND ngày      tháng      năm 2025 của Chủ tịch UBND xã Lê Lợi)"
     )
     assert list(table["columns"].values()) == [
-        "STT", "Nội dung công việc", "Chủ trì", "Phối hợp", "Thời hạn hoàn thành", "Sản phẩm dự kiến",
-    ]  # fmt: skip
+        "STT",
+        "Nội dung công việc",
+        "Chủ trì",
+        "Phối hợp",
+        "Thời hạn hoàn thành",
+        "Sản phẩm dự kiến",
+    ]
     assert [s["number"] for s in table["sections"]] == ["I", "II", "III", "IV"]
     assert table["sections"][3]["title"] == "Nhiệm vụ khác có liên quan"
     assert all(s["tasks"] == [] for s in table["sections"])

@@ -228,7 +228,9 @@ def test_a_submitted_plan_may_not_be_changed(plan, section, user):
 
 def test_sections_are_added_updated_moved_and_deleted(plan, section, user):
     last = editing.add_section(plan=plan, data={"number": "IV", "title": "Nhiệm vụ khác"}, user=user)
-    third = editing.add_section(plan=plan, data={"number": "III", "title": "Công nghệ thông tin"}, after=section, user=user)
+    third = editing.add_section(
+        plan=plan, data={"number": "III", "title": "Công nghệ thông tin"}, after=section, user=user
+    )
     order = lambda: list(Section.objects.filter(plan=plan).order_by("order").values_list("number", flat=True))  # noqa: E731
     assert order() == ["II", "III", "IV"]
     editing.update_section(section=third, data={"title": "Ứng dụng công nghệ thông tin"}, user=user)
@@ -286,11 +288,15 @@ def test_an_empty_legal_basis_is_refused(new_plan, editor):
 def test_articles_and_recipients_are_replaced(new_plan, editor):
     editing.set_articles(
         plan=new_plan,
-        articles=[{"label": "Điều 1.", "heading": "", "body": "Ban hành.", "clauses": []},
-                  {"label": "Điều 2.", "heading": "Tổ chức thực hiện", "body": "", "clauses": ["1. A.", " ", "2. B."]}],
+        articles=[
+            {"label": "Điều 1.", "heading": "", "body": "Ban hành.", "clauses": []},
+            {"label": "Điều 2.", "heading": "Tổ chức thực hiện", "body": "", "clauses": ["1. A.", " ", "2. B."]},
+        ],
         user=editor,
-    )  # fmt: skip
-    editing.set_recipients(plan=new_plan, recipients=[{"text": "Như Điều 3;"}, {"text": "Lưu: VT, VP.", "level": 1}], user=editor)
+    )
+    editing.set_recipients(
+        plan=new_plan, recipients=[{"text": "Như Điều 3;"}, {"text": "Lưu: VT, VP.", "level": 1}], user=editor
+    )
     assert new_plan.decision.articles.get(label="Điều 2.").clauses == ["1. A.", "2. B."]
     assert list(new_plan.decision.recipients.values_list("text", flat=True)) == ["Như Điều 3;", "Lưu: VT, VP."]
 
@@ -318,9 +324,10 @@ def test_the_decision_is_updated_and_a_refused_update_keeps_the_stored_one(new_p
 
 def test_the_table_heading_and_column_labels_are_updated(new_plan, editor):
     editing.update_table_heading(
-        plan=new_plan, data={"table_title": "Kế hoạch KSTTHC năm 2025", "column_labels": {"lead": "Công chức tham mưu"}},
+        plan=new_plan,
+        data={"table_title": "Kế hoạch KSTTHC năm 2025", "column_labels": {"lead": "Công chức tham mưu"}},
         user=editor,
-    )  # fmt: skip
+    )
     new_plan.refresh_from_db()
     assert new_plan.table_title == "Kế hoạch KSTTHC năm 2025"
     assert new_plan.column_labels["lead"] == "Công chức tham mưu"

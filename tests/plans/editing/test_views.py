@@ -74,7 +74,13 @@ def test_a_reviewer_cannot_open_the_create_page(client, seed):
 
 def test_the_edit_page_shows_the_decision_cards_and_the_table(editor_client, le_loi_plan):
     body = editor_client.get(reverse("plans:edit", args=[le_loi_plan.pk])).content.decode()
-    for text in ("Thông tin quyết định", "Căn cứ ban hành", "Các điều của quyết định", "Nơi nhận", "Công chức tham mưu"):
+    for text in (
+        "Thông tin quyết định",
+        "Căn cứ ban hành",
+        "Các điều của quyết định",
+        "Nơi nhận",
+        "Công chức tham mưu",
+    ):
         assert text in body
     assert f'id="task-{first_task(le_loi_plan).pk}"' in body
     assert "js/editing.js" in body and "css/editing.css" in body
@@ -133,7 +139,9 @@ def test_the_deadline_preview_reads_the_textareas_own_name_too(editor_client, le
 
 def test_editing_a_row_swaps_in_a_form_with_the_first_field_focused_and_a_live_preview(editor_client, le_loi_plan):
     task = first_task(le_loi_plan)
-    body = editor_client.get(reverse("plans:edit_task_form", args=[le_loi_plan.pk, task.pk]), headers=HTMX).content.decode()
+    body = editor_client.get(
+        reverse("plans:edit_task_form", args=[le_loi_plan.pk, task.pk]), headers=HTMX
+    ).content.decode()
     assert body.lstrip().startswith(f'<tr id="task-{task.pk}"')
     assert 'name="number"' in body and "autofocus" in body.split('name="number"')[1].split(">")[0]
     assert 'hx-trigger="input changed delay:300ms"' in body
@@ -147,7 +155,7 @@ def test_saving_a_row_returns_the_printed_row(editor_client, le_loi_plan):
     response = editor_client.post(reverse("plans:edit_task_form", args=[le_loi_plan.pk, task.pk]), data, headers=HTMX)
     body = response.content.decode()
     assert response.status_code == 200 and "Xây dựng Đề án mới" in body and "→ hạn 30/09/2024" in body
-    assert 'data-row' in body and "autofocus" in body
+    assert "data-row" in body and "autofocus" in body
     task.refresh_from_db()
     assert task.due_dates == ["2024-09-30"]
 
@@ -169,7 +177,9 @@ def test_a_refused_save_keeps_the_users_text_and_puts_messages_by_the_fields(edi
 
 def test_cancel_returns_the_row_unchanged(editor_client, le_loi_plan):
     task = first_task(le_loi_plan)
-    body = editor_client.get(reverse("plans:edit_task_row", args=[le_loi_plan.pk, task.pk]), headers=HTMX).content.decode()
+    body = editor_client.get(
+        reverse("plans:edit_task_row", args=[le_loi_plan.pk, task.pk]), headers=HTMX
+    ).content.decode()
     assert f'<tr id="task-{task.pk}"' in body and task.content[:30] in body
 
 
@@ -178,10 +188,17 @@ def test_adding_a_row_after_another_suggests_the_next_number_and_renders_the_sec
     url = reverse("plans:edit_task_add", args=[le_loi_plan.pk, section.pk])
     form = editor_client.get(url, {"after": after.pk}, headers=HTMX).content.decode()
     assert 'value="4"' in form and f'name="after" value="{after.pk}"' in form
-    response = editor_client.post(url, row_data(after=after.pk, number="4", content="Nội dung thứ tư", key="ab12"), headers=HTMX)
+    response = editor_client.post(
+        url, row_data(after=after.pk, number="4", content="Nội dung thứ tư", key="ab12"), headers=HTMX
+    )
     body = response.content.decode()
     assert body.lstrip().startswith(f'<tbody id="section-{section.pk}"')
-    assert list(section.tasks.filter(parent=None).order_by("order").values_list("number", flat=True)) == ["1", "2", "3", "4"]
+    assert list(section.tasks.filter(parent=None).order_by("order").values_list("number", flat=True)) == [
+        "1",
+        "2",
+        "3",
+        "4",
+    ]
     new = section.tasks.get(number="4")
     assert f'id="task-{new.pk}"' in body and "autofocus" in body.split(f'id="task-{new.pk}"')[1].split(">")[0]
 
@@ -231,7 +248,9 @@ def test_a_section_is_added_after_another_and_edited_inline(editor_client, le_lo
     assert response.content.decode().lstrip().startswith(f'<tbody id="section-{new.pk}"')
     assert list(le_loi_plan.sections.values_list("number", flat=True))[:3] == ["I", "IA", "II"]
     refused = editor_client.post(
-        reverse("plans:edit_section_form", args=[le_loi_plan.pk, new.pk]), row_data(number="II", title="Mục chen"), headers=HTMX
+        reverse("plans:edit_section_form", args=[le_loi_plan.pk, new.pk]),
+        row_data(number="II", title="Mục chen"),
+        headers=HTMX,
     )
     assert "Mục “II” đã có trong kế hoạch." in refused.content.decode()
 
@@ -272,7 +291,9 @@ def test_the_list_buttons_rearrange_without_saving_and_save_stores_the_order(edi
 
 def test_an_empty_list_item_is_refused_next_to_it_and_kept_on_screen(editor_client, le_loi_plan):
     url = reverse("plans:edit_recipients", args=[le_loi_plan.pk])
-    data = _list_post(le_loi_plan, "recipients", [{"text": "Như Điều 3;", "level": 1}, {"text": "", "group": "Để biết", "level": 1}])
+    data = _list_post(
+        le_loi_plan, "recipients", [{"text": "Như Điều 3;", "level": 1}, {"text": "", "group": "Để biết", "level": 1}]
+    )
     body = editor_client.post(url, {**data, "op": "save"}, headers=HTMX).content.decode()
     assert "Nơi nhận không được để trống." in body and "Để biết" in body
     assert le_loi_plan.decision.recipients.count() == 7
@@ -290,10 +311,17 @@ def test_the_decision_card_saves_and_refuses_with_messages(editor_client, le_loi
     url = reverse("plans:edit_decision", args=[le_loi_plan.pk])
     decision = le_loi_plan.decision
     data = {
-        "issuing_body": decision.issuing_body, "number_suffix": "QĐ-UBND", "place": "Lê Lợi", "doc_type": "QUYẾT ĐỊNH",
-        "summary": decision.summary, "authority": decision.authority, "signer_title": "CHỦ TỊCH", "signer_name": "Người Mới",
-        "number": "7", "issued_on": "2024-01-23",
-    }  # fmt: skip
+        "issuing_body": decision.issuing_body,
+        "number_suffix": "QĐ-UBND",
+        "place": "Lê Lợi",
+        "doc_type": "QUYẾT ĐỊNH",
+        "summary": decision.summary,
+        "authority": decision.authority,
+        "signer_title": "CHỦ TỊCH",
+        "signer_name": "Người Mới",
+        "number": "7",
+        "issued_on": "2024-01-23",
+    }
     assert "Đã lưu." in editor_client.post(url, data, headers=HTMX).content.decode()
     decision.refresh_from_db()
     assert (decision.number, decision.signer_name) == (7, "Người Mới")

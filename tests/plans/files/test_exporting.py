@@ -16,7 +16,14 @@ from tasks.models import Task
 pytestmark = pytest.mark.django_db
 
 SEED_PLANS = [("le-loi", 2024), ("ha-tan", 2024), ("bac-giang", 2024), ("thanh-thuy", 2023)]
-DANGEROUS = ["=HYPERLINK(\"http://x.invalid\",\"Bấm\")", "+84 912 345 678", "-1+2", "@SUM(A1)", "\tthụt đầu dòng", "\rxuống dòng"]
+DANGEROUS = [
+    '=HYPERLINK("http://x.invalid","Bấm")',
+    "+84 912 345 678",
+    "-1+2",
+    "@SUM(A1)",
+    "\tthụt đầu dòng",
+    "\rxuống dòng",
+]
 
 
 def _sheet(data):
@@ -25,7 +32,10 @@ def _sheet(data):
 
 def _without_results(sections):
     def row(task):
-        return {**{k: v for k, v in task.items() if k != "result"}, "children": [row(child) for child in task["children"]]}
+        return {
+            **{k: v for k, v in task.items() if k != "result"},
+            "children": [row(child) for child in task["children"]],
+        }
 
     return [{**section, "tasks": [row(task) for task in section["tasks"]]} for section in sections]
 
@@ -45,7 +55,11 @@ def test_a_seed_plan_exported_and_imported_gives_back_the_same_table(seed, slug,
 def test_the_title_lines_and_column_labels_come_back_too(seed, slug, year):
     plan = Plan.objects.get(unit__slug=slug, year=year)
     parsed = parse_plan_file(name="a.xlsx", data=plan_xlsx(plan))
-    assert (parsed.heading, parsed.title, parsed.attachment_line) == (plan.table_heading, plan.table_title, plan.table_attachment_line)
+    assert (parsed.heading, parsed.title, parsed.attachment_line) == (
+        plan.table_heading,
+        plan.table_title,
+        plan.table_attachment_line,
+    )
     assert parsed.columns == plan.column_labels
 
 
@@ -54,7 +68,14 @@ def test_the_layout_has_title_rows_header_and_sections_merged_across(le_loi_plan
     assert sheet["A1"].value == "KẾ HOẠCH" and sheet["A1"].font.bold
     assert sheet["A2"].value == le_loi_plan.table_title
     assert sheet["A3"].value == le_loi_plan.table_attachment_line and sheet["A3"].font.italic
-    assert [cell.value for cell in sheet[5]] == ["Số TT", "Nội dung công việc", "Công chức tham mưu", "Tổ chức, cá nhân phối hợp", "Thời hạn hoàn thành", "Sản phẩm dự kiến hoàn thành"]
+    assert [cell.value for cell in sheet[5]] == [
+        "Số TT",
+        "Nội dung công việc",
+        "Công chức tham mưu",
+        "Tổ chức, cá nhân phối hợp",
+        "Thời hạn hoàn thành",
+        "Sản phẩm dự kiến hoàn thành",
+    ]
     merged = {str(r) for r in sheet.merged_cells.ranges}
     assert {"A1:F1", "A2:F2", "A3:F3", "B6:F6"} <= merged  # B6: section I across the row
     assert (sheet["A6"].value, sheet["B6"].value) == ("I", "Xây dựng hoàn thiện thế chế văn bản chỉ đạo")
@@ -116,7 +137,12 @@ def test_no_exported_cell_is_a_formula_and_risky_text_is_quote_prefixed(plan_wit
 
 def test_a_dash_in_a_cell_prints_as_written(le_loi_plan):
     sheet = _sheet(plan_xlsx(le_loi_plan))
-    lead = next(cell for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str) and cell.value.startswith("- Văn phòng HĐND-UBND;"))
+    lead = next(
+        cell
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str) and cell.value.startswith("- Văn phòng HĐND-UBND;")
+    )
     assert lead.quotePrefix and not lead.value.startswith("'")
 
 
@@ -127,7 +153,9 @@ def test_risky_text_round_trips_exactly(plan_with_dangerous_text):
     assert parsed.sections[1:] == _without_results(table_to_data(plan_with_dangerous_text))[1:]
 
 
-def test_a_leading_tab_or_carriage_return_is_escaped_but_trimmed_on_import_like_any_edge_space(plan_with_dangerous_text):
+def test_a_leading_tab_or_carriage_return_is_escaped_but_trimmed_on_import_like_any_edge_space(
+    plan_with_dangerous_text,
+):
     parsed = parse_plan_file(name="a.xlsx", data=plan_xlsx(plan_with_dangerous_text))
     assert parsed.sections[0]["tasks"][0]["product"] == "thụt đầu dòng"
     assert parsed.sections[0]["title"] == "xuống dòng"
@@ -173,7 +201,14 @@ def test_the_template_has_the_same_layout_and_reads_as_an_empty_table(db):
     data = template_xlsx()
     sheet = _sheet(data)
     assert sheet["A1"].value == "KẾ HOẠCH"
-    assert [cell.value for cell in sheet[5]] == ["STT", "Nội dung công việc", "Chủ trì", "Phối hợp", "Thời hạn", "Sản phẩm dự kiến"]
+    assert [cell.value for cell in sheet[5]] == [
+        "STT",
+        "Nội dung công việc",
+        "Chủ trì",
+        "Phối hợp",
+        "Thời hạn",
+        "Sản phẩm dự kiến",
+    ]
     assert sheet.print_title_rows == "$5:$5" and sheet.page_setup.orientation == "landscape"
     parsed = parse_plan_file(name="mau.xlsx", data=data)
     assert parsed.sections == [] and parsed.blocking
@@ -182,7 +217,9 @@ def test_the_template_has_the_same_layout_and_reads_as_an_empty_table(db):
 def test_a_filled_in_template_imports(db):
     book = load_workbook(io.BytesIO(template_xlsx()))
     sheet = book.worksheets[0]
-    for row, values in enumerate([("I", "Công tác chỉ đạo"), ("1", "Ban hành Kế hoạch"), ("-", "Gửi các thôn")], start=6):
+    for row, values in enumerate(
+        [("I", "Công tác chỉ đạo"), ("1", "Ban hành Kế hoạch"), ("-", "Gửi các thôn")], start=6
+    ):
         for column, value in enumerate(values, start=1):
             sheet.cell(row=row, column=column, value=value)
     stream = io.BytesIO()
@@ -198,15 +235,44 @@ def test_the_portals_own_export_places_unnumbered_rows_by_their_indent_alone(db)
     plan = PlanFactory()
     sections = [
         {
-            "number": "I", "title": "Mục", "lead": "", "partners": "", "deadline": "", "product": "",
+            "number": "I",
+            "title": "Mục",
+            "lead": "",
+            "partners": "",
+            "deadline": "",
+            "product": "",
             "tasks": [
-                {"number": "6", "content": "Nhóm việc", "lead": "", "partners": "", "deadline": "", "product": "", "children": [
-                    {"number": "", "content": "Việc con không số", "lead": "Văn phòng", "partners": "", "deadline": "", "product": "", "children": []},
-                ]},
-                {"number": "", "content": "Việc không số ở cấp trên", "lead": "Tư pháp", "partners": "", "deadline": "", "product": "", "children": []},
+                {
+                    "number": "6",
+                    "content": "Nhóm việc",
+                    "lead": "",
+                    "partners": "",
+                    "deadline": "",
+                    "product": "",
+                    "children": [
+                        {
+                            "number": "",
+                            "content": "Việc con không số",
+                            "lead": "Văn phòng",
+                            "partners": "",
+                            "deadline": "",
+                            "product": "",
+                            "children": [],
+                        },
+                    ],
+                },
+                {
+                    "number": "",
+                    "content": "Việc không số ở cấp trên",
+                    "lead": "Tư pháp",
+                    "partners": "",
+                    "deadline": "",
+                    "product": "",
+                    "children": [],
+                },
             ],
         }
-    ]  # fmt: skip
+    ]
     replace_table(plan=plan, sections=sections, user=None)
     parsed = parse_plan_file(name="a.xlsx", data=plan_xlsx(plan))
     assert parsed.sections == sections

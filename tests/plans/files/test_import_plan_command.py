@@ -13,7 +13,12 @@ from tests.plans.files.test_importing import HEADER, docx_bytes, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
-TABLE = [HEADER, ["I", "Công tác chỉ đạo"], ["1", "Ban hành Kế hoạch", "Văn phòng", "Các ngành", "Quý I/2025", "Kế hoạch"], ["-", "Gửi các thôn"]]
+TABLE = [
+    HEADER,
+    ["I", "Công tác chỉ đạo"],
+    ["1", "Ban hành Kế hoạch", "Văn phòng", "Các ngành", "Quý I/2025", "Kế hoạch"],
+    ["-", "Gửi các thôn"],
+]
 
 
 def _run(*args):
@@ -34,19 +39,36 @@ def test_json_prints_the_sections_in_the_nested_shape(seed, table_file):
     assert json.loads(out) == {
         "sections": [
             {
-                "number": "I", "title": "Công tác chỉ đạo", "lead": "", "partners": "", "deadline": "", "product": "",
+                "number": "I",
+                "title": "Công tác chỉ đạo",
+                "lead": "",
+                "partners": "",
+                "deadline": "",
+                "product": "",
                 "tasks": [
                     {
-                        "number": "1", "content": "Ban hành Kế hoạch", "lead": "Văn phòng", "partners": "Các ngành",
-                        "deadline": "Quý I/2025", "product": "Kế hoạch",
+                        "number": "1",
+                        "content": "Ban hành Kế hoạch",
+                        "lead": "Văn phòng",
+                        "partners": "Các ngành",
+                        "deadline": "Quý I/2025",
+                        "product": "Kế hoạch",
                         "children": [
-                            {"number": "-", "content": "Gửi các thôn", "lead": "", "partners": "", "deadline": "", "product": "", "children": []}
+                            {
+                                "number": "-",
+                                "content": "Gửi các thôn",
+                                "lead": "",
+                                "partners": "",
+                                "deadline": "",
+                                "product": "",
+                                "children": [],
+                            }
                         ],
                     }
                 ],
             }
         ]
-    }  # fmt: skip
+    }
 
 
 def test_a_dry_run_writes_nothing(seed, table_file):
@@ -63,7 +85,11 @@ def test_a_missing_plan_is_created_with_a_minimal_decision(seed, table_file):
     assert plan.decision.place == "Lê Lợi"
     assert plan.decision.summary == "Ban hành Kế hoạch kiểm soát thủ tục hành chính năm 2025"
     assert plan.decision.authority == "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ LÊ LỢI"
-    assert (plan.table_heading, plan.table_title, plan.source) == ("KẾ HOẠCH", "Kiểm soát TTHC năm 2025", "ke-hoach-2025.xlsx")
+    assert (plan.table_heading, plan.table_title, plan.source) == (
+        "KẾ HOẠCH",
+        "Kiểm soát TTHC năm 2025",
+        "ke-hoach-2025.xlsx",
+    )
     assert plan.column_labels["lead"] == "Công chức tham mưu"
     assert [t["content"] for t in table_to_data(plan)[0]["tasks"]] == ["Ban hành Kế hoạch"]
 

@@ -18,12 +18,19 @@ from plans.files.importing import (
     split_executor,
     unescape_formula,
 )
+from plans.files.uploads import ImportRejected
 from plans.models import Plan
 from plans.serializing import table_to_data
-from plans.files.uploads import ImportRejected
 from tests.factories import UserFactory
 
-HEADER = ["Số TT", "Nội dung công việc", "Công chức tham mưu", "Tổ chức, cá nhân phối hợp", "Thời hạn hoàn thành", "Sản phẩm dự kiến"]
+HEADER = [
+    "Số TT",
+    "Nội dung công việc",
+    "Công chức tham mưu",
+    "Tổ chức, cá nhân phối hợp",
+    "Thời hạn hoàn thành",
+    "Sản phẩm dự kiến",
+]
 
 
 # -- builders (also used by the other test modules) ------------------------------------------------
@@ -85,8 +92,16 @@ def rows_of(section):
 
 def test_the_header_is_found_under_title_rows():
     parsed = parse_xlsx(
-        [HEADER, ["I", "Xây dựng văn bản"], ["1", "Ban hành Kế hoạch", "Văn phòng", "Công chức", "Quý I/2024", "Kế hoạch"]],
-        title_rows=["KẾ HOẠCH", "Kiểm soát thủ tục hành chính năm 2024", "(Ban hành kèm theo Quyết định số 05/QĐ-UBND)"],
+        [
+            HEADER,
+            ["I", "Xây dựng văn bản"],
+            ["1", "Ban hành Kế hoạch", "Văn phòng", "Công chức", "Quý I/2024", "Kế hoạch"],
+        ],
+        title_rows=[
+            "KẾ HOẠCH",
+            "Kiểm soát thủ tục hành chính năm 2024",
+            "(Ban hành kèm theo Quyết định số 05/QĐ-UBND)",
+        ],
     )
     assert parsed.heading == "KẾ HOẠCH"
     assert parsed.title == "Kiểm soát thủ tục hành chính năm 2024"
@@ -97,18 +112,34 @@ def test_the_header_is_found_under_title_rows():
 @pytest.mark.parametrize(
     "label, field",
     [
-        ("STT", "number"), ("TT", "number"), ("Số TT", "number"), ("Số thứ tự", "number"),
-        ("Nội dung", "content"), ("Nội dung công việc", "content"), ("NỘI DUNG CÔNG VIỆC", "content"),
-        ("Chủ trì", "lead"), ("Cơ quan chủ trì", "lead"), ("Đơn vị chủ trì", "lead"), ("Công chức tham mưu", "lead"),
-        ("Phối hợp", "partners"), ("Cơ quan phối hợp", "partners"), ("Tổ chức, cá nhân phối hợp", "partners"),
-        ("Thời hạn", "deadline"), ("Thời gian hoàn thành", "deadline"), ("Thời gian thực hiện", "deadline"),
+        ("STT", "number"),
+        ("TT", "number"),
+        ("Số TT", "number"),
+        ("Số thứ tự", "number"),
+        ("Nội dung", "content"),
+        ("Nội dung công việc", "content"),
+        ("NỘI DUNG CÔNG VIỆC", "content"),
+        ("Chủ trì", "lead"),
+        ("Cơ quan chủ trì", "lead"),
+        ("Đơn vị chủ trì", "lead"),
+        ("Công chức tham mưu", "lead"),
+        ("Phối hợp", "partners"),
+        ("Cơ quan phối hợp", "partners"),
+        ("Tổ chức, cá nhân phối hợp", "partners"),
+        ("Thời hạn", "deadline"),
+        ("Thời gian hoàn thành", "deadline"),
+        ("Thời gian thực hiện", "deadline"),
         ("Thời hạn\nhoàn thành", "deadline"),
-        ("Sản phẩm", "product"), ("Sản phẩm dự kiến", "product"), ("Sản phẩm (dự kiến)", "product"),
-        ("DỰ KIẾN SẢN PHẨM", "product"), ("Kết quả công việc", "product"),
+        ("Sản phẩm", "product"),
+        ("Sản phẩm dự kiến", "product"),
+        ("Sản phẩm (dự kiến)", "product"),
+        ("DỰ KIẾN SẢN PHẨM", "product"),
+        ("Kết quả công việc", "product"),
         ("Cơ quan, đơn vị thực hiện", "executor"),
-        ("Ghi chú", None), ("Kết quả thực hiện 9 tháng đầu năm 2023", None),
+        ("Ghi chú", None),
+        ("Kết quả thực hiện 9 tháng đầu năm 2023", None),
     ],
-)  # fmt: skip
+)
 def test_columns_are_matched_by_their_real_names(label, field):
     assert column_field(label) == field
 
@@ -122,7 +153,12 @@ def test_columns_may_come_in_any_order_and_some_may_be_missing():
         ]
     )
     task = parsed.sections[0]["tasks"][0]
-    assert (task["number"], task["content"], task["lead"], task["deadline"]) == ("1", "Rà soát thủ tục", "Văn phòng", "Tháng 3/2024")
+    assert (task["number"], task["content"], task["lead"], task["deadline"]) == (
+        "1",
+        "Rà soát thủ tục",
+        "Văn phòng",
+        "Tháng 3/2024",
+    )
     assert (task["partners"], task["product"]) == ("", "")
     assert set(parsed.columns) == {"number", "content", "lead", "deadline"}
 
@@ -161,8 +197,14 @@ def test_a_two_row_header_with_lead_and_partners_under_one_heading():
 
 
 def test_sections_are_rows_numbered_in_roman_numerals():
-    parsed = parse_xlsx([HEADER, ["I", "Chỉ đạo"], ["1", "Việc"], ["II", "Công khai"], ["1", "Việc khác"], ["IX", "Khác"]])
-    assert [(s["number"], s["title"]) for s in parsed.sections] == [("I", "Chỉ đạo"), ("II", "Công khai"), ("IX", "Khác")]
+    parsed = parse_xlsx(
+        [HEADER, ["I", "Chỉ đạo"], ["1", "Việc"], ["II", "Công khai"], ["1", "Việc khác"], ["IX", "Khác"]]
+    )
+    assert [(s["number"], s["title"]) for s in parsed.sections] == [
+        ("I", "Chỉ đạo"),
+        ("II", "Công khai"),
+        ("IX", "Khác"),
+    ]
 
 
 def test_a_section_row_merged_across_the_whole_row_is_a_section():
@@ -174,7 +216,12 @@ def test_a_section_row_merged_across_the_whole_row_is_a_section():
 def test_a_section_row_may_carry_cells():
     parsed = parse_xlsx([HEADER, ["V", "Nâng cao trách nhiệm", "Các sở", "Văn phòng", "Thường xuyên", "Văn bản"]])
     section = parsed.sections[0]
-    assert (section["lead"], section["partners"], section["deadline"], section["product"]) == ("Các sở", "Văn phòng", "Thường xuyên", "Văn bản")
+    assert (section["lead"], section["partners"], section["deadline"], section["product"]) == (
+        "Các sở",
+        "Văn phòng",
+        "Thường xuyên",
+        "Văn bản",
+    )
 
 
 def test_numbers_are_kept_as_printed_gaps_included():
@@ -188,7 +235,16 @@ def test_numbers_typed_as_numbers_in_excel_come_back_as_text():
 
 
 def test_dash_rows_are_sub_items_of_the_row_above():
-    parsed = parse_xlsx([HEADER, ["I", "Mục"], ["1", "Hướng dẫn thực hiện:", "Văn phòng"], ["-", "Niêm yết TTHC"], ["-", "Số hóa hồ sơ"], ["2", "Báo cáo"]])
+    parsed = parse_xlsx(
+        [
+            HEADER,
+            ["I", "Mục"],
+            ["1", "Hướng dẫn thực hiện:", "Văn phòng"],
+            ["-", "Niêm yết TTHC"],
+            ["-", "Số hóa hồ sơ"],
+            ["2", "Báo cáo"],
+        ]
+    )
     first, second = parsed.sections[0]["tasks"]
     assert [(c["number"], c["content"]) for c in first["children"]] == [("-", "Niêm yết TTHC"), ("-", "Số hóa hồ sơ")]
     assert (second["number"], second["children"]) == ("2", [])
@@ -202,7 +258,15 @@ def test_an_unnumbered_row_starting_with_a_dash_is_a_bullet_sub_item():
 
 def test_dotted_numbers_are_sub_items_of_their_prefix_and_bullets_go_one_deeper():
     parsed = parse_xlsx(
-        [HEADER, ["I", "Mục"], ["2", "Tổ chức thực hiện, gồm:"], ["2.1.", "Công bố TTHC"], ["-", "Niêm yết"], ["2.2.", "Rà soát"], ["3", "Khác"]]
+        [
+            HEADER,
+            ["I", "Mục"],
+            ["2", "Tổ chức thực hiện, gồm:"],
+            ["2.1.", "Công bố TTHC"],
+            ["-", "Niêm yết"],
+            ["2.2.", "Rà soát"],
+            ["3", "Khác"],
+        ]
     )
     two, three = parsed.sections[0]["tasks"]
     assert [c["number"] for c in two["children"]] == ["2.1.", "2.2."]
@@ -222,14 +286,26 @@ def test_rows_before_the_first_section_go_into_an_unnamed_section_with_a_note():
 
 
 def test_reading_stops_at_the_signature_block_under_the_table():
-    parsed = parse_xlsx([HEADER, ["I", "Mục"], ["1", "Việc"], ["Nơi nhận:", None, None, None, "CHỦ TỊCH"], ["- Lưu: VT."], [None, None, None, None, "Nguyễn Văn A"]])
+    parsed = parse_xlsx(
+        [
+            HEADER,
+            ["I", "Mục"],
+            ["1", "Việc"],
+            ["Nơi nhận:", None, None, None, "CHỦ TỊCH"],
+            ["- Lưu: VT."],
+            [None, None, None, None, "Nguyễn Văn A"],
+        ]
+    )
     assert rows_of(parsed.sections[0]) == [("1", "Việc")]
     assert parsed.sections[0]["tasks"][0]["deadline"] == ""
     assert parsed.problems[0].row == 4 and not parsed.blocking
 
 
 def test_a_note_written_across_the_row_is_left_out_with_a_remark():
-    parsed = parse_xlsx([HEADER, ["I", "Mục"], ["1", "Việc"], ["Ghi chú: các đơn vị báo cáo trước ngày 15 hằng tháng"]], merges=["A4:F4"])
+    parsed = parse_xlsx(
+        [HEADER, ["I", "Mục"], ["1", "Việc"], ["Ghi chú: các đơn vị báo cáo trước ngày 15 hằng tháng"]],
+        merges=["A4:F4"],
+    )
     assert rows_of(parsed.sections[0]) == [("1", "Việc")]
     assert "Ghi chú" in parsed.problems[0].message and not parsed.blocking
 
@@ -263,7 +339,9 @@ def test_split_executor(text, lead, partners):
 
 def test_decomposed_vietnamese_matches_and_is_stored_composed():
     nfd = [unicodedata.normalize("NFD", text) for text in HEADER]
-    parsed = parse_xlsx([nfd, ["I", unicodedata.normalize("NFD", "Công khai thủ tục")], ["1", unicodedata.normalize("NFD", "Niêm yết")]])
+    parsed = parse_xlsx(
+        [nfd, ["I", unicodedata.normalize("NFD", "Công khai thủ tục")], ["1", unicodedata.normalize("NFD", "Niêm yết")]]
+    )
     assert parsed.sections[0]["title"] == "Công khai thủ tục"
     assert parsed.sections[0]["tasks"][0]["content"] == unicodedata.normalize("NFC", "Niêm yết")
     assert parsed.columns["lead"] == "Công chức tham mưu"
@@ -275,7 +353,9 @@ def test_the_formula_escape_apostrophe_is_removed():
     assert (task["lead"], task["partners"]) == ("- Văn phòng", "=không phải công thức")
 
 
-@pytest.mark.parametrize("text, expected", [("'=1+1", "=1+1"), ("'- a", "- a"), ("'@x", "@x"), ("'abc", "'abc"), ("'", "'")])
+@pytest.mark.parametrize(
+    "text, expected", [("'=1+1", "=1+1"), ("'- a", "- a"), ("'@x", "@x"), ("'abc", "'abc"), ("'", "'")]
+)
 def test_unescape_formula(text, expected):
     assert unescape_formula(text) == expected
 
@@ -317,7 +397,14 @@ def test_a_formula_cell_without_a_value_is_a_blocking_problem_naming_the_row():
 def test_a_word_table_under_a_title_paragraph_with_a_merged_section_row():
     data = docx_bytes(
         [
-            ["TT", "Nội dung công việc", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành", "Sản phẩm dự kiến"],
+            [
+                "TT",
+                "Nội dung công việc",
+                "Cơ quan chủ trì",
+                "Cơ quan phối hợp",
+                "Thời gian hoàn thành",
+                "Sản phẩm dự kiến",
+            ],
             ["I. Xây dựng văn bản chỉ đạo", "", "", "", "", ""],
             ["1", "Xây dựng Kế hoạch", "Văn phòng", "Các ngành", "Trước ngày 20/01/2024", "Kế hoạch\nđược ban hành"],
             ["-", "Gửi các thôn", "", "", "", ""],
@@ -337,7 +424,13 @@ def test_a_word_table_under_a_title_paragraph_with_a_merged_section_row():
 
 def test_a_word_cell_merged_down_over_the_sub_items_belongs_to_the_row_above():
     data = docx_bytes(
-        [HEADER, ["I", "Mục", "", "", "", ""], ["1", "Hướng dẫn:", "Văn phòng", "", "", ""], ["-", "Niêm yết", "", "", "", ""], ["-", "Số hóa", "", "", "", ""]],
+        [
+            HEADER,
+            ["I", "Mục", "", "", "", ""],
+            ["1", "Hướng dẫn:", "Văn phòng", "", "", ""],
+            ["-", "Niêm yết", "", "", "", ""],
+            ["-", "Số hóa", "", "", "", ""],
+        ],
         vertical_merges=[(2, 4, 2)],
     )
     task = parse_plan_file(name="a.docx", data=data).sections[0]["tasks"][0]
@@ -358,7 +451,13 @@ def test_a_word_file_without_a_plan_table_is_refused():
 
 # -- writing --------------------------------------------------------------------------------------
 
-SECTIONS = [{"number": "I", "title": "Mục mới", "tasks": [{"number": "1", "content": "Việc mới", "deadline": "Quý II/2024", "children": []}]}]
+SECTIONS = [
+    {
+        "number": "I",
+        "title": "Mục mới",
+        "tasks": [{"number": "1", "content": "Việc mới", "deadline": "Quý II/2024", "children": []}],
+    }
+]
 
 
 @pytest.fixture
@@ -450,7 +549,10 @@ def _seed_as_word(path):
     def expected(tasks):
         return [{**{key: task[key] for key in keys}, "children": expected(task["children"])} for task in tasks]
 
-    sections = [{**{key: s.get(key, "") for key in ("number", "title", *keys[2:])}, "tasks": expected(s["tasks"])} for s in table["sections"]]
+    sections = [
+        {**{key: s.get(key, "") for key in ("number", "title", *keys[2:])}, "tasks": expected(s["tasks"])}
+        for s in table["sections"]
+    ]
     return data, sections
 
 
@@ -466,7 +568,13 @@ def test_each_seed_typed_as_a_word_table_reads_back_exactly(name):
 
 def test_an_unnumbered_row_with_cells_under_a_numbered_row_without_cells_is_its_sub_item():
     parsed = parse_xlsx(
-        [HEADER, ["III", "Một cửa"], ["6", "Chứng thực bản sao điện tử"], ["", "Triển khai dịch vụ", "UBND huyện", "Sở TTTT", "Thường xuyên", "Báo cáo"], ["7", "Công khai kết quả", "Sở TTTT"]]
+        [
+            HEADER,
+            ["III", "Một cửa"],
+            ["6", "Chứng thực bản sao điện tử"],
+            ["", "Triển khai dịch vụ", "UBND huyện", "Sở TTTT", "Thường xuyên", "Báo cáo"],
+            ["7", "Công khai kết quả", "Sở TTTT"],
+        ]
     )
     six, seven = parsed.sections[0]["tasks"]
     assert [(c["number"], c["content"]) for c in six["children"]] == [("", "Triển khai dịch vụ")]

@@ -13,8 +13,8 @@ from django.urls import reverse
 from orgs.models import User
 from plans.files import uploads
 from plans.files.importing import parse_plan_file
-from plans.serializing import table_to_data
 from plans.files.uploads import ImportRejected, check_upload, clean_filename, read_upload
+from plans.serializing import table_to_data
 from tests.plans.files.test_importing import HEADER, docx_bytes, xlsx_bytes
 
 BILLION_LAUGHS = (
@@ -88,7 +88,9 @@ def _wide_sheet():
 def _ole2(*stream_names):
     """An OLE2 (Compound File) container: the .xls and password-protected Office formats."""
     header = uploads.OLE2_MAGIC + b"\0" * 16 + b"\x3e\0\x03\0\xfe\xff\x09\0" + b"\0" * (512 - 32)
-    directory = b"".join(name.encode("utf-16-le").ljust(64, b"\0") + b"\0" * 64 for name in ("Root Entry", *stream_names))
+    directory = b"".join(
+        name.encode("utf-16-le").ljust(64, b"\0") + b"\0" * 64 for name in ("Root Entry", *stream_names)
+    )
     return header + directory.ljust(4096, b"\0")
 
 
@@ -103,22 +105,52 @@ def _plain_zip():
 HOSTILE = {
     # name: (file name, bytes, what the user is told, refused outright (True) or blocked at preview (False))
     "xml bomb in a sheet": ("bom.xlsx", lambda: _with_dtd(_valid_xlsx(), "xl/worksheets/sheet1.xml"), "DOCTYPE", True),
-    "xml bomb in utf-16": ("bom16.xlsx", lambda: _with_dtd(_valid_xlsx(), "xl/worksheets/sheet1.xml", "utf-16"), "DOCTYPE", True),
-    "xml bomb in a word file": ("bom.docx", lambda: _with_dtd(docx_bytes([HEADER, ["I", "Mục"]]), "word/document.xml"), "DOCTYPE", True),
+    "xml bomb in utf-16": (
+        "bom16.xlsx",
+        lambda: _with_dtd(_valid_xlsx(), "xl/worksheets/sheet1.xml", "utf-16"),
+        "DOCTYPE",
+        True,
+    ),
+    "xml bomb in a word file": (
+        "bom.docx",
+        lambda: _with_dtd(docx_bytes([HEADER, ["I", "Mục"]]), "word/document.xml"),
+        "DOCTYPE",
+        True,
+    ),
     "zip bomb": ("nen.xlsx", _zip_bomb, "nén bất thường", True),
     "zip bomb by ratio": ("ty-le.xlsx", lambda: _zip_bomb(4 * 1024 * 1024), "nén bất thường", True),
     "too many zip entries": ("nhieu.xlsx", _many_entries, "nén bất thường", True),
     "16,384-column sheet": ("rong.xlsx", _wide_sheet, "16.384 cột", True),
-    "more than 2,000 rows": ("dai.xlsx", lambda: xlsx_bytes([HEADER, ["I", "Mục"], *[[str(i), f"Việc {i}"] for i in range(1, 2002)]]), "hơn 2.000 dòng", True),
+    "more than 2,000 rows": (
+        "dai.xlsx",
+        lambda: xlsx_bytes([HEADER, ["I", "Mục"], *[[str(i), f"Việc {i}"] for i in range(1, 2002)]]),
+        "hơn 2.000 dòng",
+        True,
+    ),
     "xls renamed to xlsx": ("cu.xlsx", lambda: _ole2("Workbook", "SummaryInformation"), "Excel 97-2003", True),
     "password-protected": ("mat-khau.xlsx", lambda: _ole2("EncryptionInfo", "EncryptedPackage"), "mật khẩu", True),
-    "a pdf renamed": ("ke-hoach.xlsx", lambda: b"%PDF-1.7\n" + b"0" * 200, "Chỉ nhận tệp Excel (.xlsx) hoặc Word (.docx)", True),
+    "a pdf renamed": (
+        "ke-hoach.xlsx",
+        lambda: b"%PDF-1.7\n" + b"0" * 200,
+        "Chỉ nhận tệp Excel (.xlsx) hoặc Word (.docx)",
+        True,
+    ),
     "some other zip": ("ke-hoach.docx", _plain_zip, "Chỉ nhận tệp Excel", True),
     "a truncated file": ("hong.xlsx", lambda: _valid_xlsx()[:1500], "bị hỏng", True),
     "larger than 5 MB": ("lon.xlsx", lambda: b"PK\x03\x04" + b"\0" * (5 * 1024 * 1024), "lớn hơn 5 MB", True),
     "no header": ("trong.xlsx", lambda: xlsx_bytes([["Danh sách"], ["A", "B"]]), "Không tìm thấy dòng tiêu đề", True),
-    "a cell of 40,000 characters": ("dai-o.xlsx", lambda: xlsx_bytes([HEADER, ["I", "Mục"], ["1", "x" * 40_000]]), "Dòng 3", False),
-    "formula cells": ("cong-thuc.xlsx", lambda: xlsx_bytes([HEADER, ["I", "Mục"], ["1", "=WEBSERVICE(\"http://x.invalid\")", "=1+1"]]), "công thức", False),
+    "a cell of 40,000 characters": (
+        "dai-o.xlsx",
+        lambda: xlsx_bytes([HEADER, ["I", "Mục"], ["1", "x" * 40_000]]),
+        "Dòng 3",
+        False,
+    ),
+    "formula cells": (
+        "cong-thuc.xlsx",
+        lambda: xlsx_bytes([HEADER, ["I", "Mục"], ["1", '=WEBSERVICE("http://x.invalid")', "=1+1"]]),
+        "công thức",
+        False,
+    ),
 }
 
 
@@ -145,7 +177,9 @@ def test_uploading_a_hostile_file_changes_nothing(client, le_loi_plan, case):
     filename, build, message, refused = HOSTILE[case]
     client.force_login(User.objects.get(username="le-loi-editor"))
     before, version = table_to_data(le_loi_plan), le_loi_plan.version
-    response = client.post(reverse("plans:import", args=[le_loi_plan.pk]), {"file": SimpleUploadedFile(filename, build())}, follow=True)
+    response = client.post(
+        reverse("plans:import", args=[le_loi_plan.pk]), {"file": SimpleUploadedFile(filename, build())}, follow=True
+    )
     assert message in response.content.decode()
     for token in client.session.get("plan_imports", {}):  # a blocked preview cannot be confirmed either
         client.post(reverse("plans:import_confirm", args=[le_loi_plan.pk]), {"token": token})
@@ -204,7 +238,13 @@ def test_a_decomposed_vietnamese_file_name_is_stored_composed():
 
 def test_decomposed_vietnamese_in_a_word_table_is_read_and_stored_composed():
     nfd = [unicodedata.normalize("NFD", text) for text in ["TT", "Nội dung công việc", "Cơ quan chủ trì"]]
-    data = docx_bytes([nfd, ["I", unicodedata.normalize("NFD", "Công khai"), ""], ["1", unicodedata.normalize("NFD", "Niêm yết thủ tục"), "Văn phòng"]])
+    data = docx_bytes(
+        [
+            nfd,
+            ["I", unicodedata.normalize("NFD", "Công khai"), ""],
+            ["1", unicodedata.normalize("NFD", "Niêm yết thủ tục"), "Văn phòng"],
+        ]
+    )
     parsed = parse_plan_file(name="a.docx", data=data)
     assert parsed.sections[0]["tasks"][0]["content"] == "Niêm yết thủ tục"
     assert parsed.sections[0]["title"] == "Công khai"

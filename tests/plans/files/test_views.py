@@ -15,7 +15,12 @@ from tests.plans.files.test_importing import HEADER, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
-NEW_TABLE = [HEADER, ["I", "Công tác chỉ đạo"], ["1", "Ban hành Kế hoạch năm 2024", "Văn phòng", "", "Quý I/2024", "Kế hoạch"], ["-", "Gửi các thôn"]]
+NEW_TABLE = [
+    HEADER,
+    ["I", "Công tác chỉ đạo"],
+    ["1", "Ban hành Kế hoạch năm 2024", "Văn phòng", "", "Quý I/2024", "Kế hoạch"],
+    ["-", "Gửi các thôn"],
+]
 
 
 def _login(client, username):
@@ -208,7 +213,14 @@ def test_a_word_file_imports_through_the_page(client, le_loi_plan):
     from tests.plans.files.test_importing import docx_bytes
 
     _login(client, "le-loi-editor")
-    data = docx_bytes([["TT", "Nội dung công việc", "Cơ quan chủ trì"], ["I. Công khai TTHC", "", ""], ["1", "Niêm yết", "Văn phòng"]], merge_rows=[1])
+    data = docx_bytes(
+        [
+            ["TT", "Nội dung công việc", "Cơ quan chủ trì"],
+            ["I. Công khai TTHC", "", ""],
+            ["1", "Niêm yết", "Văn phòng"],
+        ],
+        merge_rows=[1],
+    )
     token = _token(_upload(client, le_loi_plan, data, name="ke-hoach.docx"))
     client.post(reverse("plans:import_confirm", args=[le_loi_plan.pk]), {"token": token})
     assert [(s["number"], s["title"]) for s in table_to_data(le_loi_plan)] == [("I", "Công khai TTHC")]

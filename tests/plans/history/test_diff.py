@@ -8,11 +8,11 @@ from django.urls import reverse
 
 from orgs.models import User
 from plans.editing import services as editing
-from plans.workflow import services as workflow
-from plans.history.diff import change_log, changes_since_last_submission, word_diff
 from plans.files.importing import replace_table
+from plans.history.diff import change_log, changes_since_last_submission, word_diff
 from plans.models import Decision, LegalBasis, Plan
 from plans.serializing import table_to_data
+from plans.workflow import services as workflow
 from tasks.models import Section, Task
 
 pytestmark = pytest.mark.django_db
@@ -41,11 +41,16 @@ def edit_while_returned(plan, editor):
     """An edited row, an added row, a removed row and a changed legal basis."""
     edited = row(plan)
     editing.update_task(
-        task=edited, data={"content": "Xây dựng, ban hành Đề án Kiện toàn Bộ phận Một cửa cấp xã", "deadline_text": "Quý III/2024"},
+        task=edited,
+        data={"content": "Xây dựng, ban hành Đề án Kiện toàn Bộ phận Một cửa cấp xã", "deadline_text": "Quý III/2024"},
         user=editor,
-    )  # fmt: skip
+    )
     section = Section.objects.get(plan=plan, number="I")
-    editing.add_task(section=section, data={"number": "4", "content": "Rà soát quy chế phối hợp", "deadline_text": "Tháng 9/2024"}, user=editor)
+    editing.add_task(
+        section=section,
+        data={"number": "4", "content": "Rà soát quy chế phối hợp", "deadline_text": "Tháng 9/2024"},
+        user=editor,
+    )
     removed = row(plan, "IV", "3")
     editing.delete_task(task=removed, user=editor)
     texts = list(plan.decision.legal_bases.values_list("text", flat=True))
@@ -60,7 +65,10 @@ def edit_while_returned(plan, editor):
 def test_loading_a_plan_records_every_row_in_the_history(le_loi_plan):
     tasks = Task.objects.filter(section__plan=le_loi_plan)
     assert Task.history.filter(id__in=tasks.values("pk"), history_type="+").count() == tasks.count()
-    assert LegalBasis.history.filter(decision_id=le_loi_plan.decision.pk).count() == le_loi_plan.decision.legal_bases.count()
+    assert (
+        LegalBasis.history.filter(decision_id=le_loi_plan.decision.pk).count()
+        == le_loi_plan.decision.legal_bases.count()
+    )
 
 
 def test_each_edit_is_kept_with_who_made_it(le_loi_plan, editor):

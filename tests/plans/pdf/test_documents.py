@@ -11,8 +11,8 @@ import re
 import pypdf
 import pytest
 
-from plans.pdf.documents import build_plan_pdf
 from plans.models import Plan
+from plans.pdf.documents import build_plan_pdf
 from tasks.models import Task
 from tthc_portal.printing import render_pdf
 

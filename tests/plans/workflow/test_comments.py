@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from plans.models import PlanComment
 from plans.workflow import comments
 from plans.workflow import services as workflow
-from plans.models import PlanComment
 from tasks.models import Task
 from tests.factories import TaskFactory
 from tests.plans.workflow.test_services import build_tree, make_plan
@@ -29,7 +29,12 @@ def row(tree):
 
 def test_a_reviewer_above_comments_on_a_row_while_the_plan_is_under_review(tree, row):
     remark = comments.add_comment(plan=tree.plan, user=tree.district_reviewer, text="  Ghi rõ thời hạn.  ", task=row)
-    assert (remark.task, remark.author, remark.text, remark.plan_version) == (row, tree.district_reviewer, "Ghi rõ thời hạn.", tree.plan.version)
+    assert (remark.task, remark.author, remark.text, remark.plan_version) == (
+        row,
+        tree.district_reviewer,
+        "Ghi rõ thời hạn.",
+        tree.plan.version,
+    )
     assert remark.task_label == f"I.{row.number} {row.content}"
     assert comments.threads_by_task(tree.plan) == {row.pk: [remark]}
 

@@ -6,10 +6,9 @@ import pytest
 from django.core import mail
 
 from orgs.models import Membership
-from plans.workflow import comments
-from plans.workflow import notifications
-from plans.workflow import services as workflow
 from plans.models import Notification
+from plans.workflow import comments, notifications
+from plans.workflow import services as workflow
 from tests.factories import member
 from tests.plans.workflow.test_services import build_tree
 
@@ -67,7 +66,9 @@ def test_a_resubmission_says_so(tree):
     workflow.submit_plan(plan=tree.plan, user=tree.editor)
     workflow.return_plan(plan=tree.plan, user=tree.district_reviewer, comment="Sửa.")
     workflow.submit_plan(plan=tree.plan, user=tree.editor)
-    assert Notification.objects.filter(recipient=tree.district_reviewer).first().text.startswith("Công chức Xã đã gửi lại")
+    assert (
+        Notification.objects.filter(recipient=tree.district_reviewer).first().text.startswith("Công chức Xã đã gửi lại")
+    )
 
 
 def test_a_return_tells_the_communes_editors_with_the_comment(tree, django_capture_on_commit_callbacks):
@@ -90,7 +91,11 @@ def test_an_issue_tells_the_editors_the_reviewers_and_the_approver(tree):
     workflow.submit_plan(plan=tree.plan, user=tree.editor)
     workflow.approve_plan(plan=tree.plan, user=tree.province_reviewer)
     workflow.issue_plan(plan=tree.plan, user=tree.signer, issued_on=date(2024, 1, 23))
-    assert recipients_of("issued") == {tree.editor.username, tree.district_reviewer.username, tree.province_reviewer.username}
+    assert recipients_of("issued") == {
+        tree.editor.username,
+        tree.district_reviewer.username,
+        tree.province_reviewer.username,
+    }
     assert "Quyết định số 01/QĐ-UBND ngày 23/01/2024" in Notification.objects.filter(verb="issued").first().text
 
 

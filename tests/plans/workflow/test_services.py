@@ -9,10 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from orgs.models import AuditEvent, Membership, Unit
-from plans.workflow import rules
-from plans.workflow import services as workflow
 from plans.models import Decision, Plan, PlanTransition
 from plans.permissions import can_edit_plan
+from plans.workflow import rules
+from plans.workflow import services as workflow
 from tasks.models import Task
 from tests.factories import DecisionFactory, PlanFactory, SectionFactory, TaskFactory, UnitFactory, UserFactory, member
 
@@ -100,7 +100,12 @@ def test_the_editor_submits_a_draft_and_the_step_is_recorded(tree):
     assert tree.plan.status == Status.SUBMITTED
     assert tree.plan.submitted_at >= before
     step = PlanTransition.objects.get(plan=tree.plan)
-    assert (step.from_status, step.to_status, step.user, step.plan_version) == ("draft", "submitted", tree.editor, tree.plan.version)
+    assert (step.from_status, step.to_status, step.user, step.plan_version) == (
+        "draft",
+        "submitted",
+        tree.editor,
+        tree.plan.version,
+    )
 
 
 def test_the_callers_plan_object_gets_the_new_state(tree):
@@ -442,7 +447,9 @@ STEPS = {  # step: (how to take it on a fresh tree, the audit action it writes, 
     "approve": (approved, AuditEvent.Action.PLAN_APPROVED, "district_reviewer"),
     "issue": (issued, AuditEvent.Action.PLAN_ISSUED, "signer"),
     "reopen": (
-        lambda t: (approved(t), workflow.reopen_plan(plan=t.plan, user=t.district_reviewer, reason="Thiếu chỉ tiêu."))[1],
+        lambda t: (approved(t), workflow.reopen_plan(plan=t.plan, user=t.district_reviewer, reason="Thiếu chỉ tiêu."))[
+            1
+        ],
         AuditEvent.Action.PLAN_REOPENED,
         "district_reviewer",
     ),
@@ -465,4 +472,8 @@ def test_each_step_writes_its_own_audit_action(tree, step):
 def test_reopening_is_not_audited_as_a_return(tree):
     STEPS["reopen"][0](tree)
     actions = list(AuditEvent.objects.order_by("pk").values_list("action", flat=True))
-    assert actions == [AuditEvent.Action.PLAN_SUBMITTED, AuditEvent.Action.PLAN_APPROVED, AuditEvent.Action.PLAN_REOPENED]
+    assert actions == [
+        AuditEvent.Action.PLAN_SUBMITTED,
+        AuditEvent.Action.PLAN_APPROVED,
+        AuditEvent.Action.PLAN_REOPENED,
+    ]

@@ -8,10 +8,10 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
 
-from plans.workflow import comments
-from plans.workflow import services as workflow
 from plans.context_processors import inbox
 from plans.models import Decision, Notification, Plan, PlanComment
+from plans.workflow import comments
+from plans.workflow import services as workflow
 from tasks.models import Task
 from tests.factories import TaskFactory
 from tests.plans.workflow.test_services import build_tree
@@ -50,7 +50,9 @@ def test_steps_are_post_only(client, tree, step):
 
 @pytest.mark.parametrize("step", [*STEPS, "comment_add"])
 def test_a_plan_the_user_may_not_see_is_not_found(client, tree, step):
-    response = as_user(client, tree.other_editor).post(url(step, tree.plan), {"comment": "x", "reason": "x", "text": "x"})
+    response = as_user(client, tree.other_editor).post(
+        url(step, tree.plan), {"comment": "x", "reason": "x", "text": "x"}
+    )
     assert response.status_code == 404
 
 
@@ -109,7 +111,9 @@ def test_the_whole_loop_through_the_endpoints(client, tree):
     assert status(tree.plan) == "returned"
     as_user(client, tree.editor).post(url("submit", tree.plan))
     as_user(client, tree.district_reviewer).post(url("approve", tree.plan))
-    response = as_user(client, tree.signer).post(url("issue", tree.plan), {"number": "7", "issued_on": "23/01/2024"}, follow=True)
+    response = as_user(client, tree.signer).post(
+        url("issue", tree.plan), {"number": "7", "issued_on": "23/01/2024"}, follow=True
+    )
     assert status(tree.plan) == "issued"
     assert "Đã ban hành: Quyết định số 07/QĐ-UBND ngày 23/01/2024." in response.content.decode()
     assert Decision.objects.get(plan=tree.plan).number == 7
@@ -126,7 +130,9 @@ def test_an_issue_with_a_taken_number_shows_the_reason_and_keeps_the_date(client
     workflow.submit_plan(plan=revision, user=tree.editor)
     workflow.approve_plan(plan=revision, user=tree.district_reviewer)
 
-    response = as_user(client, tree.signer).post(url("issue", revision), {"number": "1", "issued_on": "2024-05-02"}, **HTMX)
+    response = as_user(client, tree.signer).post(
+        url("issue", revision), {"number": "1", "issued_on": "2024-05-02"}, **HTMX
+    )
 
     body = response.content.decode()
     assert "đã dùng cho Kế hoạch năm 2024" in body and "Số tiếp theo còn trống: 02" in body
@@ -180,7 +186,8 @@ def test_the_template_tags_render_the_fragments_in_one_line_each(tree):
     request = RequestFactory().get(url("detail", tree.plan))
     request.user = tree.district_reviewer
     html = Template(
-        "{% load workflow_tags %}{% workflow_actions plan %}{% status_history plan %}{% row_comments plan task %}{% row_comments plan %}"
+        "{% load workflow_tags %}{% workflow_actions plan %}{% status_history plan %}{% row_comments plan task "
+        "%}{% row_comments plan %}"
     ).render(Context({"request": request, "plan": tree.plan, "task": row, "csrf_token": "tok"}))
     assert 'id="workflow-actions"' in html and "Phê duyệt" in html
     assert 'name="next" value="/ke-hoach/' in html
@@ -214,7 +221,9 @@ def test_adding_a_row_comment_through_htmx_answers_with_the_rows_comments(client
 def test_a_comment_on_a_row_of_another_plan_is_refused(client, tree):
     workflow.submit_plan(plan=tree.plan, user=tree.editor)
     foreign = TaskFactory()
-    response = as_user(client, tree.district_reviewer).post(url("comment_add", tree.plan), {"text": "x", "task": foreign.pk}, **HTMX)
+    response = as_user(client, tree.district_reviewer).post(
+        url("comment_add", tree.plan), {"text": "x", "task": foreign.pk}, **HTMX
+    )
     assert "không thuộc kế hoạch" in response.content.decode()
     assert not PlanComment.objects.exists()
 
@@ -229,7 +238,9 @@ def test_answer_and_resolve_through_htmx_answer_with_the_thread(client, tree):
     remark = comments.add_comment(plan=tree.plan, user=tree.district_reviewer, text="Vì sao?")
     as_user(client, tree.editor)
 
-    answered = client.post(url("comment_answer", tree.plan, remark.pk), {"text": "Vì quy định."}, **HTMX).content.decode()
+    answered = client.post(
+        url("comment_answer", tree.plan, remark.pk), {"text": "Vì quy định."}, **HTMX
+    ).content.decode()
     resolved = client.post(url("comment_resolve", tree.plan, remark.pk), **HTMX).content.decode()
 
     assert f'id="comment-{remark.pk}"' in answered and "Vì quy định." in answered
