@@ -1,7 +1,14 @@
+import io
+
 import pytest
 from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import override_settings
 
+from tests.factories import build_tree
 from tthc_portal.celery import app as celery_app
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -23,13 +30,69 @@ def _media_in_tmp(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+# --- the seed data: loaded once per session, restored in each test that asks for it ----------------
+
+
+def _tables(cursor):
+    return [table for table in connection.introspection.table_names(cursor) if table != "django_migrations"]
+
+
+def _contents(cursor):
+    """{table: its rows as PostgreSQL COPY text} of every table."""
+    contents = {}
+    for table in _tables(cursor):
+        buffer = io.BytesIO()
+        with cursor.cursor.copy(f'COPY "{table}" TO STDOUT') as copy:
+            for chunk in copy:
+                buffer.write(chunk)
+        contents[table] = buffer.getvalue()
+    return contents
+
+
+@pytest.fixture(scope="session")
+def seed_snapshot(django_db_setup, django_db_blocker):
+    """`seed_demo` run once for the whole session, inside a transaction that is rolled back: the rows it
+    added, table by table. None on a database other than PostgreSQL (each test then runs seed_demo)."""
+    if connection.vendor != "postgresql":
+        return None
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS), transaction.atomic():
+        with connection.cursor() as cursor:
+            before = _contents(cursor)
+            call_command("seed_demo", verbosity=0, stdout=io.StringIO())
+            after = _contents(cursor)
+        transaction.set_rollback(True)
+    added = {table: rows for table, rows in after.items() if rows != before.get(table)}
+    changed = [table for table in added if before.get(table)]
+    assert not changed, f"seed_demo changed rows that the migrations wrote ({changed}): restore them too"
+    return added
 
 
 @pytest.fixture
-def seed(db):
-    """The real seed data: units, indicators, the four plans and the demo users."""
-    call_command("seed_demo", verbosity=0, stdout=open("/dev/null", "w"))
+def seed(db, seed_snapshot):
+    """The real seed data: units, indicators, the four plans and the demo users — the same rows
+    seed_demo writes, copied back in (PostgreSQL COPY) rather than loaded again for every test."""
+    if seed_snapshot is None:
+        call_command("seed_demo", verbosity=0, stdout=io.StringIO())
+        return
+    with transaction.atomic(), connection.cursor() as cursor:  # one transaction: foreign keys are checked at its end
+        for table, rows in seed_snapshot.items():
+            with cursor.cursor.copy(f'COPY "{table}" FROM STDIN') as copy:
+                copy.write(rows)
+        for table in seed_snapshot:  # new rows a test adds get ids after the restored ones
+            pk = connection.introspection.get_primary_key_column(cursor, table)
+            cursor.execute(
+                f'SELECT setval(pg_get_serial_sequence(%s, %s), (SELECT COALESCE(MAX("{pk}"), 1) FROM "{table}"))',
+                [f'"{table}"', pk],
+            )
+
+
+@pytest.fixture
+def tree(db):
+    """The unit tree with a user per role and a draft plan (tests.factories.Tree)."""
+    return build_tree()
 
 
 @pytest.fixture

@@ -10,14 +10,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import UserFactory
+from tests.factories import UserFactory, post_login
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "mat-khau-thu-nghiem"
 
 
 def login(client, user, **extra):
-    return client.post(reverse("login"), {"username": user.username, "password": PASSWORD}, **extra)
+    return post_login(client, user.username, PASSWORD, **extra)
 
 
 # --- sessions ----------------------------------------------------------------------------------------

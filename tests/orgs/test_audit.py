@@ -8,24 +8,13 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from orgs.audit import client_ip, record, record_refused
-from orgs.models import AuditEvent, Membership, Unit
+from orgs.models import AuditEvent, Membership
 from plans.workflow import services as workflow
-from tests.factories import DecisionFactory, PlanFactory, SectionFactory, TaskFactory, UnitFactory, member
+from tests.factories import member, post_login
 
 pytestmark = pytest.mark.django_db
 Action = AuditEvent.Action
 PASSWORD = "mat-khau-thu-nghiem"
-
-
-@pytest.fixture
-def tree():
-    district = UnitFactory(kind=Unit.Kind.DISTRICT, name="Thử")
-    commune = UnitFactory(kind=Unit.Kind.COMMUNE, name="An Thử", parent=district)
-    neighbour = UnitFactory(kind=Unit.Kind.COMMUNE, name="Bên Cạnh", parent=district)
-    plan = PlanFactory(unit=commune)
-    DecisionFactory(plan=plan)
-    TaskFactory(section=SectionFactory(plan=plan))
-    return {"district": district, "commune": commune, "neighbour": neighbour, "plan": plan}
 
 
 def _request(ip="10.1.2.3", **meta):
@@ -36,16 +25,16 @@ def _request(ip="10.1.2.3", **meta):
 
 
 def test_record_writes_who_what_when_and_from_where(tree):
-    editor = member(tree["commune"], Membership.Role.EDITOR, username="an-thu-editor")
+    editor = member(tree.commune, Membership.Role.EDITOR, username="an-thu-editor")
     request = _request(HTTP_USER_AGENT="Firefox/" + "x" * 500)
 
-    event = record(actor=editor, action="plan.submitted", target=tree["plan"], request=request, comment="Xin gửi")
+    event = record(actor=editor, action="plan.submitted", target=tree.plan, request=request, comment="Xin gửi")
 
     event.refresh_from_db()
     assert (event.actor, event.actor_username, event.action) == (editor, "an-thu-editor", "plan.submitted")
-    assert (event.target_type, event.target_id) == ("plans.plan", str(tree["plan"].pk))
-    assert event.target_repr == str(tree["plan"])
-    assert event.unit == tree["commune"]  # filed under the plan's unit
+    assert (event.target_type, event.target_id) == ("plans.plan", str(tree.plan.pk))
+    assert event.target_repr == str(tree.plan)
+    assert event.unit == tree.commune  # filed under the plan's unit
     assert event.ip_address == "10.1.2.3"
     assert event.user_agent.startswith("Firefox/") and len(event.user_agent) == 300
     assert event.path == "/ke-hoach/1/gui/?x=1"
@@ -56,42 +45,42 @@ def test_record_writes_who_what_when_and_from_where(tree):
 
 def test_record_keeps_any_details_as_text_json_can_hold(tree):
     event = record(
-        actor=None, action="plan.import", target=tree["plan"], when=date(2024, 1, 23), value=Decimal("90.5"), rows=3
+        actor=None, action="plan.import", target=tree.plan, when=date(2024, 1, 23), value=Decimal("90.5"), rows=3
     )
     event.refresh_from_db()
     assert event.details == {"when": "2024-01-23", "value": "90.5", "rows": 3}
 
 
 def test_an_unknown_action_is_kept_and_shown_as_its_code(tree):
-    event = record(actor=None, action="plan.something_new", target=tree["plan"])
+    event = record(actor=None, action="plan.something_new", target=tree.plan)
     assert event.action_label == "plan.something_new"
 
 
 def test_the_username_survives_the_deleted_account(tree):
-    user = member(tree["commune"], Membership.Role.EDITOR, username="se-bi-xoa")
-    event = record(actor=user, action="plan.submitted", target=tree["plan"])
+    user = member(tree.commune, Membership.Role.EDITOR, username="se-bi-xoa")
+    event = record(actor=user, action="plan.submitted", target=tree.plan)
     user.delete()
     event.refresh_from_db()
     assert event.actor is None and event.actor_username == "se-bi-xoa"
 
 
 def test_without_a_target_the_line_is_filed_under_the_actor_s_unit(tree):
-    reviewer = member(tree["district"], Membership.Role.REVIEWER)
-    assert record(actor=reviewer, action="plan.copy").unit == tree["district"]
+    reviewer = member(tree.district, Membership.Role.REVIEWER)
+    assert record(actor=reviewer, action="plan.copy").unit == tree.district
 
 
 def test_the_request_s_user_is_the_actor_when_none_is_given(tree):
-    editor = member(tree["commune"], Membership.Role.EDITOR)
+    editor = member(tree.commune, Membership.Role.EDITOR)
     request = _request()
     request.user = editor
     assert record(actor=None, action="plan.copy", request=request).actor == editor
 
 
 def test_a_workflow_step_writes_its_audit_line(tree):
-    editor = member(tree["commune"], Membership.Role.EDITOR)
-    workflow.submit_plan(plan=tree["plan"], user=editor, request=_request())
+    editor = member(tree.commune, Membership.Role.EDITOR)
+    workflow.submit_plan(plan=tree.plan, user=editor, request=_request())
     event = AuditEvent.objects.get(action="plan.submitted")
-    assert (event.actor, event.unit, event.target_id) == (editor, tree["commune"], str(tree["plan"].pk))
+    assert (event.actor, event.unit, event.target_id) == (editor, tree.commune, str(tree.plan.pk))
     assert event.details["from_status"] == "draft" and event.details["to_status"] == "submitted"
 
 
@@ -99,13 +88,11 @@ def test_a_workflow_step_writes_its_audit_line(tree):
 
 
 def _login(client, username, password, ip="10.9.8.7"):
-    return client.post(
-        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=ip, HTTP_USER_AGENT="Chromium"
-    )
+    return post_login(client, username, password, REMOTE_ADDR=ip, HTTP_USER_AGENT="Chromium")
 
 
 def test_a_successful_login_is_recorded(client, tree):
-    user = member(tree["commune"], Membership.Role.EDITOR, username="an-thu-editor")
+    user = member(tree.commune, Membership.Role.EDITOR, username="an-thu-editor")
     _login(client, "an-thu-editor", PASSWORD)
     event = AuditEvent.objects.get(action=Action.LOGIN)
     assert (event.actor, event.actor_username, event.ip_address, event.user_agent) == (
@@ -114,11 +101,11 @@ def test_a_successful_login_is_recorded(client, tree):
         "10.9.8.7",
         "Chromium",
     )
-    assert event.unit == tree["commune"]
+    assert event.unit == tree.commune
 
 
 def test_a_failed_login_is_recorded_with_the_name_tried_and_never_the_password(client, tree):
-    user = member(tree["commune"], Membership.Role.EDITOR, username="an-thu-editor")
+    user = member(tree.commune, Membership.Role.EDITOR, username="an-thu-editor")
     _login(client, "an-thu-editor", "doan-mo-123")
     _login(client, "khong-ton-tai", "doan-mo-456")
     known, unknown = AuditEvent.objects.filter(action=Action.LOGIN_FAILED).order_by("pk")
@@ -126,7 +113,7 @@ def test_a_failed_login_is_recorded_with_the_name_tried_and_never_the_password(c
         None,
         "an-thu-editor",
         str(user.pk),
-        tree["commune"],
+        tree.commune,
     )
     assert (unknown.actor_username, unknown.target_id, unknown.unit) == ("khong-ton-tai", "", None)
     assert not AuditEvent.objects.filter(details__icontains="doan-mo").exists()
@@ -134,7 +121,7 @@ def test_a_failed_login_is_recorded_with_the_name_tried_and_never_the_password(c
 
 
 def test_the_failure_that_locks_and_the_attempts_during_the_lock_are_recorded_as_locked_out(client, tree):
-    member(tree["commune"], Membership.Role.EDITOR, username="an-thu-editor")
+    member(tree.commune, Membership.Role.EDITOR, username="an-thu-editor")
     for _ in range(5):
         _login(client, "an-thu-editor", "sai")
     assert _login(client, "an-thu-editor", PASSWORD).status_code == 429
@@ -143,7 +130,7 @@ def test_the_failure_that_locks_and_the_attempts_during_the_lock_are_recorded_as
 
 
 def test_logout_is_recorded(client, tree):
-    user = member(tree["commune"], Membership.Role.EDITOR)
+    user = member(tree.commune, Membership.Role.EDITOR)
     client.force_login(user)
     client.post(reverse("logout"))
     assert AuditEvent.objects.get(action=Action.LOGOUT).actor == user
@@ -153,7 +140,7 @@ def test_logout_is_recorded(client, tree):
 
 
 def test_a_403_is_recorded_as_a_refused_access(client, tree):
-    editor = member(tree["commune"], Membership.Role.EDITOR)
+    editor = member(tree.commune, Membership.Role.EDITOR)
     client.force_login(editor)
     response = client.get(reverse("dashboard"), REMOTE_ADDR="10.0.0.9")  # reviewers only
     assert response.status_code == 403
@@ -162,27 +149,27 @@ def test_a_403_is_recorded_as_a_refused_access(client, tree):
         editor,
         reverse("dashboard"),
         "10.0.0.9",
-        tree["commune"],
+        tree.commune,
     )
     assert event.details == {"status": 403, "method": "GET"}
 
 
 def test_record_refused_files_the_hidden_target_under_its_unit(tree):
-    outsider = member(tree["neighbour"], Membership.Role.EDITOR)
+    outsider = member(tree.neighbour, Membership.Role.EDITOR)
     request = _request()
     request.user = outsider
-    event = record_refused(request, tree["plan"])
+    event = record_refused(request, tree.plan)
     assert (event.action, event.actor, event.unit, event.target_id) == (
         Action.ACCESS_HIDDEN,
         outsider,
-        tree["commune"],
-        str(tree["plan"].pk),
+        tree.commune,
+        str(tree.plan.pk),
     )
     assert event.details["status"] == 404
 
 
 def test_an_ordinary_page_leaves_no_line(client, tree):
-    client.force_login(member(tree["commune"], Membership.Role.EDITOR))
+    client.force_login(member(tree.commune, Membership.Role.EDITOR))
     AuditEvent.objects.all().delete()
     assert client.get(reverse("plans:list")).status_code == 200
     assert not AuditEvent.objects.exists()

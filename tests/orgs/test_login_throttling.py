@@ -6,14 +6,14 @@ import pytest
 from axes.models import AccessAttempt
 from django.urls import reverse
 
-from tests.factories import UserFactory
+from tests.factories import UserFactory, post_login
 
 PASSWORD = "mat-khau-thu-nghiem"
 OFFICE, ATTACKER = "10.0.0.5", "203.0.113.66"
 
 
 def login(client, username, password, ip):
-    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=ip)
+    return post_login(client, username, password, REMOTE_ADDR=ip)
 
 
 def logged_in(response):

@@ -9,32 +9,36 @@ from tests.factories import UnitFactory, UserFactory, member
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def tree():
-    province = UnitFactory(name="Tỉnh A", kind=Unit.Kind.PROVINCE)
-    district = UnitFactory(name="Huyện B", kind=Unit.Kind.DISTRICT, parent=province)
-    commune = UnitFactory(name="Xã C", parent=district)
-    other = UnitFactory(name="Xã D", parent=district)
-    return province, district, commune, other
-
-
 def test_a_commune_editor_sees_only_its_own_unit(tree):
-    _, _, commune, _ = tree
+    commune = tree.commune
     editor = member(commune, Membership.Role.EDITOR)
     assert list(units_visible_to(editor)) == [commune]
 
 
 def test_a_district_reviewer_sees_its_unit_and_every_commune_below(tree):
-    _, district, commune, other = tree
+    district = tree.district
+    commune = tree.commune
+    neighbour = tree.neighbour
     reviewer = member(district, Membership.Role.REVIEWER)
-    assert set(units_visible_to(reviewer)) == {district, commune, other}
+    assert set(units_visible_to(reviewer)) == {district, commune, neighbour}
 
 
 def test_a_province_reviewer_sees_units_at_any_depth(tree):
-    province, district, commune, other = tree
+    province = tree.province
+    district = tree.district
+    commune = tree.commune
+    neighbour = tree.neighbour
     hamlet_level = UnitFactory(parent=commune)
     reviewer = member(province, Membership.Role.REVIEWER)
-    assert set(units_visible_to(reviewer)) == {province, district, commune, other, hamlet_level}
+    assert set(units_visible_to(reviewer)) == {
+        province,
+        district,
+        commune,
+        neighbour,
+        tree.other_district,
+        tree.other_commune,
+        hamlet_level,
+    }
 
 
 def test_a_user_without_membership_sees_nothing(tree):
@@ -42,19 +46,22 @@ def test_a_user_without_membership_sees_nothing(tree):
 
 
 def test_a_reviewer_inherits_its_role_on_units_below(tree):
-    _, district, commune, _ = tree
+    district = tree.district
+    commune = tree.commune
     reviewer = member(district, Membership.Role.REVIEWER)
     assert roles_for(reviewer, commune) == {Membership.Role.REVIEWER}
 
 
 def test_an_editor_has_no_role_on_a_neighbour(tree):
-    _, _, commune, other = tree
+    commune = tree.commune
+    neighbour = tree.neighbour
     editor = member(commune, Membership.Role.EDITOR)
-    assert roles_for(editor, other) == set()
+    assert roles_for(editor, neighbour) == set()
 
 
 def test_moving_a_unit_moves_its_subtree(tree):
-    province, district, commune, _ = tree
+    district = tree.district
+    commune = tree.commune
     new_province = UnitFactory(kind=Unit.Kind.PROVINCE)
     district.parent = new_province
     district.save()
@@ -64,34 +71,37 @@ def test_moving_a_unit_moves_its_subtree(tree):
 
 
 def test_a_unit_cannot_be_placed_under_itself(tree):
-    province, _, commune, _ = tree
+    province = tree.province
+    commune = tree.commune
     province.parent = commune
     with pytest.raises(ValueError):
         province.save()
 
 
 def test_plans_are_scoped_by_the_same_rule(tree):
-    _, district, commune, other = tree
-    mine, theirs = Plan.objects.create(unit=commune, year=2024), Plan.objects.create(unit=other, year=2024)
+    district = tree.district
+    commune = tree.commune
+    neighbour = tree.neighbour
+    mine, theirs = tree.plan, Plan.objects.create(unit=neighbour, year=2024)
     editor = member(commune, Membership.Role.EDITOR)
     assert list(Plan.objects.visible_to(editor)) == [mine]
     assert set(Plan.objects.visible_to(member(district, Membership.Role.REVIEWER))) == {mine, theirs}
 
 
 def test_find_unit_by_name_code_or_slug(tree):
-    province, _, commune, _ = tree
+    province = tree.province
+    commune = tree.commune
     province.official_code = "30"
     province.save()
-    assert find_unit("xã c") == commune
+    assert find_unit("xã an thử") == commune
     assert find_unit("30") == province
     assert find_unit(commune.slug) == commune
 
 
 def test_find_unit_refuses_an_ambiguous_name(tree):
-    _, district, commune, _ = tree
-    UnitFactory(name="Xã C", parent=None)
+    UnitFactory(name="An Thử", parent=None)
     with pytest.raises(UnitLookupError, match="Có nhiều đơn vị"):
-        find_unit("Xã C")
+        find_unit("Xã An Thử")
 
 
 def test_find_unit_refuses_an_unknown_name(tree):

@@ -2,15 +2,10 @@ import pytest
 from django.urls import reverse
 
 from plans.models import Plan, PlanPdf
+from tests.factories import log_in
 from tthc_portal.jobs import JobState
 
 pytestmark = pytest.mark.django_db
-
-
-def _login(client, username):
-    from orgs.models import User
-
-    client.force_login(User.objects.get(username=username))
 
 
 def test_an_anonymous_visitor_is_sent_to_the_login_page(client, le_loi_plan):
@@ -33,27 +28,27 @@ def test_logging_in_with_the_demo_password_opens_the_plan_list(client, seed, set
 
 
 def test_the_plan_list_shows_only_the_users_unit(client, seed):
-    _login(client, "le-loi-editor")
+    log_in(client, "le-loi-editor")
     body = client.get(reverse("plans:list")).content.decode()
     assert "Xã Lê Lợi" in body
     assert "Xã Hà Tân" not in body
 
 
 def test_a_district_reviewer_lists_the_communes_below(client, seed):
-    _login(client, "gia-loc-reviewer")
+    log_in(client, "gia-loc-reviewer")
     body = client.get(reverse("plans:list")).content.decode()
     assert "Xã Lê Lợi" in body and "Xã Hà Tân" not in body
 
 
 def test_another_communes_plan_is_not_found(client, seed):
-    _login(client, "ha-tan-editor")
+    log_in(client, "ha-tan-editor")
     plan = Plan.objects.get(unit__slug="le-loi")
     assert client.get(reverse("plans:detail", args=[plan.pk])).status_code == 404
     assert client.post(reverse("plans:pdf_request", args=[plan.pk])).status_code == 404
 
 
 def test_the_plan_page_shows_the_decision_and_each_deadlines_meaning(client, le_loi_plan):
-    _login(client, "le-loi-editor")
+    log_in(client, "le-loi-editor")
     body = client.get(reverse("plans:detail", args=[le_loi_plan.pk])).content.decode()
     assert "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ LÊ LỢI" in body
     assert "Quý II/2024" in body
@@ -61,14 +56,14 @@ def test_the_plan_page_shows_the_decision_and_each_deadlines_meaning(client, le_
 
 
 def test_requesting_the_pdf_queues_the_job_and_shows_its_state(client, le_loi_plan):
-    _login(client, "le-loi-editor")
+    log_in(client, "le-loi-editor")
     response = client.post(reverse("plans:pdf_request", args=[le_loi_plan.pk]), headers={"HX-Request": "true"})
     assert PlanPdf.objects.get(plan=le_loi_plan).state == JobState.QUEUED  # the job starts once the request commits
     assert "bản PDF đang được tạo" in response.content.decode()
 
 
 def test_requesting_the_pdf_renders_it_and_offers_the_download(client, le_loi_plan, django_capture_on_commit_callbacks):
-    _login(client, "le-loi-editor")
+    log_in(client, "le-loi-editor")
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("plans:pdf_request", args=[le_loi_plan.pk]), headers={"HX-Request": "true"})
     job = PlanPdf.objects.get(plan=le_loi_plan)
@@ -80,7 +75,7 @@ def test_requesting_the_pdf_renders_it_and_offers_the_download(client, le_loi_pl
 
 
 def test_requesting_the_pdf_again_reuses_the_rendered_version(client, le_loi_plan, django_capture_on_commit_callbacks):
-    _login(client, "le-loi-editor")
+    log_in(client, "le-loi-editor")
     url = reverse("plans:pdf_request", args=[le_loi_plan.pk])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url)
@@ -91,7 +86,7 @@ def test_requesting_the_pdf_again_reuses_the_rendered_version(client, le_loi_pla
 
 
 def test_a_failed_render_shows_its_reason_and_a_retry(client, le_loi_plan):
-    _login(client, "le-loi-editor")
+    log_in(client, "le-loi-editor")
     PlanPdf.objects.create(
         plan=le_loi_plan, plan_version=le_loi_plan.version, state=JobState.FAILED, error="Không tạo được PDF: lỗi thử"
     )
@@ -101,7 +96,7 @@ def test_a_failed_render_shows_its_reason_and_a_retry(client, le_loi_plan):
 
 
 def test_retrying_a_failed_render_renders_again(client, le_loi_plan, django_capture_on_commit_callbacks):
-    _login(client, "le-loi-editor")
+    log_in(client, "le-loi-editor")
     PlanPdf.objects.create(plan=le_loi_plan, plan_version=le_loi_plan.version, state=JobState.FAILED, error="lỗi")
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("plans:pdf_request", args=[le_loi_plan.pk]))
@@ -118,7 +113,7 @@ def test_a_render_that_raises_is_recorded_as_failed(
         raise RuntimeError("hỏng")
 
     monkeypatch.setattr(plans.pdf.services, "build_plan_pdf", broken)
-    _login(client, "le-loi-editor")
+    log_in(client, "le-loi-editor")
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("plans:pdf_request", args=[le_loi_plan.pk]))
     job = PlanPdf.objects.get(plan=le_loi_plan)
@@ -127,7 +122,7 @@ def test_a_render_that_raises_is_recorded_as_failed(
 
 
 def test_the_status_fragment_polls_while_the_job_is_queued(client, le_loi_plan):
-    _login(client, "le-loi-editor")
+    log_in(client, "le-loi-editor")
     PlanPdf.objects.create(plan=le_loi_plan, plan_version=le_loi_plan.version, state=JobState.QUEUED)
     body = client.get(reverse("plans:pdf_status", args=[le_loi_plan.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in body
@@ -139,7 +134,7 @@ def test_a_job_lost_with_its_worker_can_be_requested_again(client, le_loi_plan, 
 
     from django.utils import timezone
 
-    _login(client, "le-loi-editor")
+    log_in(client, "le-loi-editor")
     PlanPdf.objects.create(
         plan=le_loi_plan,
         plan_version=le_loi_plan.version,
@@ -170,7 +165,7 @@ def test_a_broker_that_refuses_the_job_fails_it_with_a_message(
         raise ConnectionError("broker down")
 
     monkeypatch.setattr(tasks.render_plan_pdf, "delay", refuse)
-    _login(client, "le-loi-editor")
+    log_in(client, "le-loi-editor")
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("plans:pdf_request", args=[le_loi_plan.pk]))
     job = PlanPdf.objects.get(plan=le_loi_plan)
@@ -179,7 +174,7 @@ def test_a_broker_that_refuses_the_job_fails_it_with_a_message(
 
 def test_a_plan_without_its_decision_still_shows_its_table(client, le_loi_plan):
     le_loi_plan.decision.delete()
-    _login(client, "le-loi-editor")
+    log_in(client, "le-loi-editor")
     response = client.get(reverse("plans:detail", args=[le_loi_plan.pk]))
     assert response.status_code == 200
     assert "chưa có văn bản ban hành" in response.content.decode()

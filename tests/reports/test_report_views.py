@@ -5,10 +5,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 import reports.services
-from orgs.models import User
 from periods.models import ReportingPeriod
 from plans.models import Plan
 from reports.models import Report, ReportBatch, ReportDocument
+from tests.factories import log_in
 from tthc_portal.jobs import JobState
 
 pytestmark = pytest.mark.django_db
@@ -26,17 +26,12 @@ def nine_months(db):
     return ReportingPeriod.objects.get(code="9M")
 
 
-def _login(client, username):
-    client.force_login(User.objects.get(username=username))
-    return client
-
-
 def _url(name, plan, **kwargs):
     return reverse(f"reports:{name}", kwargs={"plan_pk": plan.pk, "period_code": "9M", **kwargs})
 
 
 def test_the_editor_sees_the_figures_the_draft_and_the_button(client, thanh_thuy):
-    body = _login(client, "thanh-thuy-editor").get(_url("report", thanh_thuy)).content.decode()
+    body = log_in(client, "thanh-thuy-editor").get(_url("report", thanh_thuy)).content.decode()
 
     assert "<h1>Báo cáo 9 tháng đầu năm 2023 – Xã Thanh Thủy</h1>" in body
     for line in (
@@ -51,26 +46,26 @@ def test_the_editor_sees_the_figures_the_draft_and_the_button(client, thanh_thuy
 
 def test_reading_a_report_page_writes_nothing(client, seed):
     plan = Plan.objects.get(unit__slug="le-loi", year=2024)  # no report yet
-    body = _login(client, "gia-loc-reviewer").get(_url("report", plan)).content.decode()
+    body = log_in(client, "gia-loc-reviewer").get(_url("report", plan)).content.decode()
     assert "Báo cáo 9 tháng đầu năm 2024" in body  # the draft is shown …
     assert not Report.objects.filter(plan=plan).exists()  # … and nothing was stored
 
 
 def test_reading_a_seeded_report_leaves_its_stored_fields_as_they_are(client, thanh_thuy, nine_months):
     stored = Report.objects.get(plan=thanh_thuy, period=nine_months)
-    _login(client, "thanh-thuy-editor").get(_url("report", thanh_thuy))
+    log_in(client, "thanh-thuy-editor").get(_url("report", thanh_thuy))
     again = Report.objects.get(pk=stored.pk)
     assert (again.updated_at, again.place, again.introduction) == (stored.updated_at, stored.place, stored.introduction)
 
 
 def test_a_user_of_another_unit_gets_404(client, thanh_thuy):
-    _login(client, "le-loi-editor")
+    log_in(client, "le-loi-editor")
     assert client.get(_url("report", thanh_thuy)).status_code == 404
     assert client.post(_url("document_request", thanh_thuy)).status_code == 404
 
 
 def test_the_reviewer_above_reads_but_does_not_write(client, thanh_thuy):
-    _login(client, "huyen-chua-ro-reviewer")
+    log_in(client, "huyen-chua-ro-reviewer")
     body = client.get(_url("report", thanh_thuy)).content.decode()
     assert "Tỷ lệ hoàn thành kế hoạch: 90.625" in body
     assert 'id="narrative-form"' not in body and ">Tạo báo cáo</button>" not in body
@@ -82,7 +77,7 @@ def test_the_reviewer_above_reads_but_does_not_write(client, thanh_thuy):
 
 
 def test_the_editor_saves_the_narrative(client, thanh_thuy, nine_months):
-    _login(client, "thanh-thuy-editor")
+    log_in(client, "thanh-thuy-editor")
     client.get(_url("report", thanh_thuy))
     data = {name: getattr(Report.objects.get(plan=thanh_thuy), name) for name in Report.NARRATIVE_FIELDS}
     data.update(
@@ -106,7 +101,7 @@ def test_the_editor_saves_the_narrative(client, thanh_thuy, nine_months):
 
 
 def test_an_invalid_form_keeps_the_text_and_says_why(client, thanh_thuy):
-    _login(client, "thanh-thuy-editor")
+    log_in(client, "thanh-thuy-editor")
     response = client.post(_url("report", thanh_thuy), {"issued_on": "31/02/2023", "results": "Giữ lại chữ này"})
     body = response.content.decode()
     assert response.status_code == 200
@@ -114,7 +109,7 @@ def test_an_invalid_form_keeps_the_text_and_says_why(client, thanh_thuy):
 
 
 def test_redrafting_writes_the_draft_again(client, thanh_thuy, nine_months):
-    _login(client, "thanh-thuy-editor")
+    log_in(client, "thanh-thuy-editor")
     client.get(_url("report", thanh_thuy))
     Report.objects.filter(plan=thanh_thuy).update(results="cũ")
 
@@ -124,7 +119,7 @@ def test_redrafting_writes_the_draft_again(client, thanh_thuy, nine_months):
 
 
 def test_the_button_renders_and_offers_both_downloads(client, thanh_thuy, django_capture_on_commit_callbacks):
-    _login(client, "thanh-thuy-editor")
+    log_in(client, "thanh-thuy-editor")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(_url("document_request", thanh_thuy), headers=HTMX)
     assert response.status_code == 200
@@ -149,13 +144,13 @@ def test_a_running_job_shows_a_progress_bar_that_polls(client, thanh_thuy, nine_
         state=JobState.RUNNING,
         started_at=timezone.now(),
     )
-    body = _login(client, "thanh-thuy-editor").get(_url("document_status", thanh_thuy)).content.decode()
+    body = log_in(client, "thanh-thuy-editor").get(_url("document_status", thanh_thuy)).content.decode()
     assert "<progress" in body and 'hx-trigger="every 1s"' in body and "Đang xử lý…" in body
 
 
 def test_a_failure_shows_its_reason_and_a_retry(client, thanh_thuy, monkeypatch, django_capture_on_commit_callbacks):
     monkeypatch.setattr(reports.services, "build_report_pdf", lambda *a, **k: 1 / 0)
-    _login(client, "thanh-thuy-editor")
+    log_in(client, "thanh-thuy-editor")
     with django_capture_on_commit_callbacks(execute=True):
         body = client.post(_url("document_request", thanh_thuy), headers=HTMX).content.decode()
     body = client.get(_url("document_status", thanh_thuy)).content.decode()
@@ -168,11 +163,11 @@ def test_a_failure_shows_its_reason_and_a_retry(client, thanh_thuy, monkeypatch,
 
 
 def test_a_commune_editor_has_no_batch_page(client, seed):
-    assert _login(client, "thanh-thuy-editor").get(reverse("reports:batch_index")).status_code == 403
+    assert log_in(client, "thanh-thuy-editor").get(reverse("reports:batch_index")).status_code == 403
 
 
 def test_the_reviewer_renders_every_commune_in_one_action(client, thanh_thuy, django_capture_on_commit_callbacks):
-    _login(client, "huyen-chua-ro-reviewer")
+    log_in(client, "huyen-chua-ro-reviewer")
     page = client.get(reverse("reports:batch_index")).content.decode()
     assert "Tạo báo cáo cho tất cả các xã" in page
 
@@ -191,7 +186,7 @@ def test_a_failed_commune_shows_its_error_and_can_be_retried(
     client, thanh_thuy, nine_months, monkeypatch, django_capture_on_commit_callbacks
 ):
     monkeypatch.setattr(reports.services, "build_report_pdf", lambda *a, **k: 1 / 0)
-    _login(client, "huyen-chua-ro-reviewer")
+    log_in(client, "huyen-chua-ro-reviewer")
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("reports:batch_index"), {"unit": thanh_thuy.unit.parent_id, "period": "9M", "year": 2023})
     batch = ReportBatch.objects.get()
@@ -209,9 +204,9 @@ def test_a_failed_commune_shows_its_error_and_can_be_retried(
 
 def test_another_reviewer_cannot_see_the_batch(client, thanh_thuy, nine_months):
     batch = ReportBatch.objects.create(unit=thanh_thuy.unit.parent, period=nine_months, year=2023)
-    assert _login(client, "gia-loc-reviewer").get(reverse("reports:batch", args=[batch.pk])).status_code == 404
+    assert log_in(client, "gia-loc-reviewer").get(reverse("reports:batch", args=[batch.pk])).status_code == 404
 
 
 def test_the_plan_link_opens_the_period_being_reported(client, thanh_thuy):
-    response = _login(client, "thanh-thuy-editor").get(reverse("reports:plan", args=[thanh_thuy.pk]))
+    response = log_in(client, "thanh-thuy-editor").get(reverse("reports:plan", args=[thanh_thuy.pk]))
     assert response.status_code == 302 and response["Location"] == _url("report", thanh_thuy)

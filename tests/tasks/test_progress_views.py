@@ -11,6 +11,7 @@ from periods.models import ReportingPeriod
 from plans.models import Plan
 from tasks.models import ProgressEvidence, TaskProgress
 from tasks.progress import period_sheet, record_progress
+from tests.factories import log_in
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -20,11 +21,6 @@ PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 @pytest.fixture
 def plan(seed):
     return Plan.objects.get(unit__slug="thanh-thuy", year=2023)
-
-
-def _login(client, username):
-    client.force_login(User.objects.get(username=username))
-    return client
 
 
 def _task(plan, key, code="9M"):
@@ -45,7 +41,7 @@ def _progress(task, code="9M"):
 
 
 def test_the_sheet_shows_the_result_column_the_tally_and_a_status_select_per_leaf_row(client, plan):
-    _login(client, "thanh-thuy-editor")
+    log_in(client, "thanh-thuy-editor")
 
     body = client.get(_url("sheet", plan)).content.decode()
 
@@ -62,19 +58,19 @@ def test_the_sheet_shows_the_result_column_the_tally_and_a_status_select_per_lea
 
 
 def test_the_progress_link_opens_the_latest_period_with_results(client, plan):
-    _login(client, "thanh-thuy-editor")
+    log_in(client, "thanh-thuy-editor")
     response = client.get(reverse("progress:plan", args=[plan.pk]))
     assert response.status_code == 302 and response.url == _url("sheet", plan, "9M")
 
 
 def test_a_period_code_is_read_in_any_case_and_an_unknown_one_is_not_found(client, plan):
-    _login(client, "thanh-thuy-editor")
+    log_in(client, "thanh-thuy-editor")
     assert client.get(_url("sheet", plan, "9m")).status_code == 200
     assert client.get(_url("sheet", plan, "Q9")).status_code == 404
 
 
 def test_another_communes_plan_is_not_found(client, plan):
-    _login(client, "le-loi-editor")
+    log_in(client, "le-loi-editor")
     task = _task(plan, "II.5")
     assert client.get(_url("sheet", plan)).status_code == 404
     assert client.post(_url("row_save", plan, task=task), {"status": "done", "result_text": "x"}).status_code == 404
@@ -87,7 +83,7 @@ def test_an_anonymous_visitor_is_sent_to_log_in(client, plan):
 
 
 def test_a_reviewer_above_reads_the_sheet_without_the_editing_controls(client, plan):
-    _login(client, "huyen-chua-ro-reviewer")
+    log_in(client, "huyen-chua-ro-reviewer")
 
     body = client.get(_url("sheet", plan)).content.decode()
 
@@ -98,7 +94,7 @@ def test_a_reviewer_above_reads_the_sheet_without_the_editing_controls(client, p
 
 @pytest.mark.parametrize("username", ["huyen-chua-ro-reviewer", "thanh-thuy-signer"])
 def test_only_the_communes_editor_or_admin_may_write(client, plan, username):
-    _login(client, username)
+    log_in(client, username)
     task = _task(plan, "II.5")
 
     edit = client.get(_url("row_edit", plan, task=task), **HTMX)
@@ -113,7 +109,7 @@ def test_only_the_communes_editor_or_admin_may_write(client, plan, username):
 
 
 def test_the_communes_admin_may_write(client, plan):
-    _login(client, "thanh-thuy-admin")
+    log_in(client, "thanh-thuy-admin")
     task = _task(plan, "II.5")
     response = client.post(
         _url("row_save", plan, task=task), {"status": "in_progress", "result_text": "Đã lập đoàn"}, **HTMX
@@ -123,7 +119,7 @@ def test_the_communes_admin_may_write(client, plan):
 
 def test_progress_is_recorded_on_an_issued_plan(client, plan):
     Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.ISSUED)
-    _login(client, "thanh-thuy-editor")
+    log_in(client, "thanh-thuy-editor")
     task = _task(plan, "II.5")
     client.post(_url("row_save", plan, task=task), {"status": "in_progress", "result_text": "Đã lập đoàn"}, **HTMX)
     assert _progress(task).status == "in_progress"
@@ -133,7 +129,7 @@ def test_progress_is_recorded_on_an_issued_plan(client, plan):
 
 
 def test_the_inline_form_opens_with_the_status_picked_in_the_row_and_the_saved_text(client, plan):
-    _login(client, "thanh-thuy-editor")
+    log_in(client, "thanh-thuy-editor")
     task = _task(plan, "II.6")
 
     body = client.get(_url("row_edit", plan, task=task), {"status": "in_progress"}, **HTMX).content.decode()
@@ -147,7 +143,7 @@ def test_the_inline_form_opens_with_the_status_picked_in_the_row_and_the_saved_t
 
 
 def test_a_row_with_sub_items_has_no_form(client, plan):
-    _login(client, "thanh-thuy-editor")
+    log_in(client, "thanh-thuy-editor")
     assert client.get(_url("row_edit", plan, task=_task(plan, "II.1")), **HTMX).status_code == 404
     assert (
         client.post(
@@ -158,7 +154,7 @@ def test_a_row_with_sub_items_has_no_form(client, plan):
 
 
 def test_saving_a_row_answers_with_the_row_and_the_tally_and_tabs_out_of_band(client, plan):
-    _login(client, "thanh-thuy-editor")
+    log_in(client, "thanh-thuy-editor")
     task = _task(plan, "II.5")
 
     response = client.post(
@@ -184,7 +180,7 @@ def test_saving_a_row_answers_with_the_row_and_the_tally_and_tabs_out_of_band(cl
 
 
 def test_a_refused_save_keeps_the_users_input_and_shows_the_messages_by_the_fields(client, plan):
-    _login(client, "thanh-thuy-editor")
+    log_in(client, "thanh-thuy-editor")
     task = _task(plan, "II.5")
     data = {
         "status": "done",
@@ -206,7 +202,7 @@ def test_a_refused_save_keeps_the_users_input_and_shows_the_messages_by_the_fiel
 
 
 def test_a_refused_save_asks_to_choose_the_file_again(client, plan):
-    _login(client, "thanh-thuy-editor")
+    log_in(client, "thanh-thuy-editor")
     task = _task(plan, "II.5")
     upload = SimpleUploadedFile("kiem-tra.pdf", PDF, content_type="application/pdf")
 
@@ -221,7 +217,7 @@ def test_a_refused_save_asks_to_choose_the_file_again(client, plan):
 
 
 def test_a_wrong_file_type_is_refused_next_to_the_file_field(client, plan):
-    _login(client, "thanh-thuy-editor")
+    log_in(client, "thanh-thuy-editor")
     task = _task(plan, "II.5")
     upload = SimpleUploadedFile("bao-cao.pdf", b"MZ\x90\x00 not a pdf")
     body = client.post(
@@ -233,7 +229,7 @@ def test_a_wrong_file_type_is_refused_next_to_the_file_field(client, plan):
 
 
 def test_evidence_with_a_file_is_saved_shown_and_downloaded_by_those_who_see_the_plan(client, plan):
-    _login(client, "thanh-thuy-editor")
+    log_in(client, "thanh-thuy-editor")
     task = _task(plan, "II.5")
     upload = SimpleUploadedFile("Quyết định kiểm tra.pdf", PDF, content_type="application/pdf")
 
@@ -258,14 +254,14 @@ def test_evidence_with_a_file_is_saved_shown_and_downloaded_by_those_who_see_the
     assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
     assert b"".join(download.streaming_content) == PDF
 
-    _login(client, "huyen-chua-ro-reviewer")
+    log_in(client, "huyen-chua-ro-reviewer")
     assert client.get(link).status_code == 200
-    _login(client, "le-loi-editor")
+    log_in(client, "le-loi-editor")
     assert client.get(link).status_code == 404
 
 
 def test_save_and_add_another_document_answers_with_an_empty_form_again(client, plan):
-    _login(client, "thanh-thuy-editor")
+    log_in(client, "thanh-thuy-editor")
     task = _task(plan, "II.5")
 
     body = client.post(
@@ -281,7 +277,7 @@ def test_save_and_add_another_document_answers_with_an_empty_form_again(client, 
 
 
 def test_removing_a_document_answers_with_the_list_without_it(client, plan):
-    _login(client, "thanh-thuy-editor")
+    log_in(client, "thanh-thuy-editor")
     task = _task(plan, "II.5")
     progress = record_progress(
         task=task,
@@ -297,9 +293,9 @@ def test_removing_a_document_answers_with_the_list_without_it(client, plan):
     first = progress.evidence.first()
     before = progress.updated_at
 
-    _login(client, "huyen-chua-ro-reviewer")
+    log_in(client, "huyen-chua-ro-reviewer")
     assert client.post(reverse("progress:evidence_remove", args=[plan.pk, first.pk]), **HTMX).status_code == 403
-    _login(client, "thanh-thuy-editor")
+    log_in(client, "thanh-thuy-editor")
     body = client.post(reverse("progress:evidence_remove", args=[plan.pk, first.pk]), **HTMX).content.decode()
 
     assert f'id="evidence-{task.pk}"' in body and "Đã xóa văn bản 12/QĐ-UBND." in body
@@ -309,14 +305,14 @@ def test_removing_a_document_answers_with_the_list_without_it(client, plan):
 
 
 def test_cancel_puts_the_row_back_as_it_was(client, plan):
-    _login(client, "thanh-thuy-editor")
+    log_in(client, "thanh-thuy-editor")
     task = _task(plan, "II.6")
     body = client.get(_url("row", plan, task=task), **HTMX).content.decode()
     assert "- Chưa thực hiện, chờ huyện" in body and "<form" not in body and "data-focus-here" in body
 
 
 def test_without_javascript_the_form_opens_in_the_page_and_a_save_redirects_back(client, plan):
-    _login(client, "thanh-thuy-editor")
+    log_in(client, "thanh-thuy-editor")
     task = _task(plan, "II.6")
 
     opened = client.get(_url("row_edit", plan, task=task))
@@ -338,7 +334,7 @@ def test_without_javascript_the_form_opens_in_the_page_and_a_save_redirects_back
 
 
 def test_carry_forward_fills_the_years_empty_rows_from_9_months(client, plan):
-    _login(client, "thanh-thuy-editor")
+    log_in(client, "thanh-thuy-editor")
     empty = client.get(_url("sheet", plan, "Y")).content.decode()
     assert "Điền các dòng còn trống từ kỳ 9 tháng đầu năm" in empty
     assert re.search(r"Nội dung đã thực hiện trong năm 2023</dt><dd[^>]*>0<", empty)
@@ -353,7 +349,7 @@ def test_carry_forward_fills_the_years_empty_rows_from_9_months(client, plan):
 
 
 def test_carry_forward_without_javascript_redirects_with_a_message(client, plan):
-    _login(client, "thanh-thuy-editor")
+    log_in(client, "thanh-thuy-editor")
     response = client.post(_url("carry_forward", plan, "Y"), follow=True)
     assert "Đã lấy kết quả kỳ trước cho 32 dòng" in response.content.decode()
 
@@ -366,7 +362,7 @@ def test_late_rows_are_listed_and_marked(client, plan):
         result_text="Đang tổng hợp",
         user=User.objects.get(username="thanh-thuy-editor"),
     )
-    _login(client, "thanh-thuy-editor")
+    log_in(client, "thanh-thuy-editor")
 
     body = client.get(_url("sheet", plan)).content.decode()
 
@@ -390,6 +386,6 @@ def test_the_sheet_page_costs_the_same_few_queries_whatever_the_number_of_docume
             user=editor,
             evidence=[{"number": f"{n}/BC-UBND", "issued_on": None, "title": "", "file": None} for n in (1, 2)],
         )
-    _login(client, "thanh-thuy-editor")
+    log_in(client, "thanh-thuy-editor")
     with django_assert_max_num_queries(25):
         assert client.get(_url("sheet", plan)).status_code == 200

@@ -12,6 +12,7 @@ from plans.editing import conflicts
 from plans.editing import services as editing
 from plans.models import Decision, Plan
 from tasks.models import Section, Task
+from tests.factories import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -30,12 +31,6 @@ def second(seed):
 
 def row(plan, section="I", number="2"):
     return Task.objects.select_related("section__plan").get(section__plan=plan, section__number=section, number=number)
-
-
-def login(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def cells(task, **values):
@@ -157,7 +152,7 @@ def test_the_second_save_of_the_table_heading_is_refused(le_loi_plan, first, sec
 def test_two_people_in_the_editor_the_second_save_is_refused_and_their_text_kept(le_loi_plan, first, second):
     task = row(le_loi_plan)
     url = reverse("plans:edit_task_form", args=[le_loi_plan.pk, task.pk])
-    one, two = login(first), login(second)
+    one, two = log_in(Client(), first), log_in(Client(), second)
     revision_one = hidden(one.get(url, headers=HTMX).content.decode(), "revision")
     revision_two = hidden(two.get(url, headers=HTMX).content.decode(), "revision")
     assert revision_one == revision_two == str(task.revision)
@@ -186,9 +181,9 @@ def test_two_people_in_the_editor_the_second_save_is_refused_and_their_text_kept
 def test_the_editor_reports_a_row_deleted_meanwhile_with_the_typed_text(le_loi_plan, first, second):
     task = row(le_loi_plan, "IV", "3")
     url = reverse("plans:edit_task_form", args=[le_loi_plan.pk, task.pk])
-    two = login(second)
+    two = log_in(Client(), second)
     two.get(url, headers=HTMX)
-    login(first).post(
+    log_in(Client(), first).post(
         reverse("plans:edit_task_delete", args=[le_loi_plan.pk, task.pk]), {"revision": task.revision}, headers=HTMX
     )
     body = two.post(
@@ -202,14 +197,14 @@ def test_a_delete_of_a_row_changed_meanwhile_is_refused_in_the_editor(le_loi_pla
     shown = task.revision
     editing.update_task(task=row(le_loi_plan), data={"content": "Nội dung đã sửa"}, user=first, revision=shown)
     url = reverse("plans:edit_task_delete", args=[le_loi_plan.pk, task.pk])
-    body = login(second).post(url, {"revision": shown}, headers=HTMX).content.decode()
+    body = log_in(Client(), second).post(url, {"revision": shown}, headers=HTMX).content.decode()
     assert "Chưa xóa" in body and first.full_name in body and "Nội dung đã sửa" in body
     assert Task.objects.filter(pk=task.pk).exists()
 
 
 def test_the_decision_card_refuses_a_stale_save_and_keeps_the_typed_values(le_loi_plan, first, second):
     url = reverse("plans:edit_decision", args=[le_loi_plan.pk])
-    page = login(second).get(reverse("plans:edit", args=[le_loi_plan.pk])).content.decode()
+    page = log_in(Client(), second).get(reverse("plans:edit", args=[le_loi_plan.pk])).content.decode()
     assert 'name="revision" value="1"' in page
     editing.update_decision(plan=le_loi_plan, data={"signer_name": "Nguyễn Văn Bình"}, user=first, revision=1)
     decision = Decision.objects.get(plan=le_loi_plan)
@@ -218,7 +213,9 @@ def test_the_decision_card_refuses_a_stale_save_and_keeps_the_typed_values(le_lo
         for name in ("issuing_body", "place", "doc_type", "summary", "signer_title", "number_suffix")
     }
     body = (
-        login(second).post(url, {**data, "signer_name": "Trần Thị Lan", "revision": 1}, headers=HTMX).content.decode()
+        log_in(Client(), second)
+        .post(url, {**data, "signer_name": "Trần Thị Lan", "revision": 1}, headers=HTMX)
+        .content.decode()
     )
     assert "Chưa lưu" in body and "Bản " + first.full_name + " đã lưu" in body and "Nguyễn Văn Bình" in body
     assert 'value="Trần Thị Lan"' in body
@@ -227,7 +224,7 @@ def test_the_decision_card_refuses_a_stale_save_and_keeps_the_typed_values(le_lo
 
 def test_the_legal_bases_card_refuses_a_stale_save(le_loi_plan, first, second):
     token = conflicts.list_token(le_loi_plan.decision, "bases")
-    page = login(second).get(reverse("plans:edit", args=[le_loi_plan.pk])).content.decode()
+    page = log_in(Client(), second).get(reverse("plans:edit", args=[le_loi_plan.pk])).content.decode()
     assert f'name="bases-token" value="{token}"' in page
     texts = list(le_loi_plan.decision.legal_bases.values_list("text", flat=True))
     editing.set_legal_bases(plan=le_loi_plan, texts=texts[:-1], user=first, token=token)
@@ -239,7 +236,7 @@ def test_the_legal_bases_card_refuses_a_stale_save(le_loi_plan, first, second):
         "op": "save",
     }
     body = (
-        login(second)
+        log_in(Client(), second)
         .post(reverse("plans:edit_legal_bases", args=[le_loi_plan.pk]), data, headers=HTMX)
         .content.decode()
     )

@@ -1,22 +1,19 @@
 import pytest
 from django.urls import reverse
 
-from orgs.models import Unit, User
+from orgs.models import Unit
 from plans.models import Plan
 from tasks.models import Section, Task
+from tests.factories import log_in
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HX-Request": "true"}
 
 
-def _login(client, username):
-    client.force_login(User.objects.get(username=username))
-
-
 @pytest.fixture
 def editor_client(client, le_loi_plan):
-    _login(client, "le-loi-editor")
+    log_in(client, "le-loi-editor")
     return client
 
 
@@ -38,13 +35,13 @@ def row_data(**values):
 
 
 def test_the_create_page_offers_only_the_units_the_user_may_write_for(client, seed):
-    _login(client, "le-loi-editor")
+    log_in(client, "le-loi-editor")
     body = client.get(reverse("plans:create")).content.decode()
     assert "Xã Lê Lợi" in body and "Xã Hà Tân" not in body and "Huyện Gia Lộc" not in body
 
 
 def test_creating_a_plan_opens_its_edit_page(client, seed):
-    _login(client, "le-loi-editor")
+    log_in(client, "le-loi-editor")
     unit = Unit.objects.get(slug="le-loi")
     response = client.post(reverse("plans:create"), {"unit": unit.pk, "year": 2025})
     plan = Plan.objects.get(unit=unit, year=2025)
@@ -55,7 +52,7 @@ def test_creating_a_plan_opens_its_edit_page(client, seed):
 
 
 def test_creating_a_plan_twice_shows_the_reason_next_to_the_year(client, le_loi_plan):
-    _login(client, "le-loi-editor")
+    log_in(client, "le-loi-editor")
     response = client.post(reverse("plans:create"), {"unit": le_loi_plan.unit_id, "year": 2024})
     assert response.status_code == 200
     assert "Xã Lê Lợi đã có kế hoạch năm 2024" in response.content.decode()
@@ -63,7 +60,7 @@ def test_creating_a_plan_twice_shows_the_reason_next_to_the_year(client, le_loi_
 
 
 def test_a_reviewer_cannot_open_the_create_page(client, seed):
-    _login(client, "gia-loc-reviewer")
+    log_in(client, "gia-loc-reviewer")
     response = client.get(reverse("plans:create"))
     assert response.status_code == 403
     assert "Bạn chưa được giao soạn kế hoạch" in response.content.decode()
@@ -87,13 +84,13 @@ def test_the_edit_page_shows_the_decision_cards_and_the_table(editor_client, le_
 
 
 def test_another_communes_plan_is_not_found(client, le_loi_plan):
-    _login(client, "ha-tan-editor")
+    log_in(client, "ha-tan-editor")
     assert client.get(reverse("plans:edit", args=[le_loi_plan.pk])).status_code == 404
     assert client.get(reverse("plans:deadline_preview", args=[le_loi_plan.pk]), {"text": "Quý II"}).status_code == 404
 
 
 def test_a_reviewer_who_sees_the_plan_gets_a_vietnamese_403(client, le_loi_plan):
-    _login(client, "gia-loc-reviewer")
+    log_in(client, "gia-loc-reviewer")
     response = client.get(reverse("plans:edit", args=[le_loi_plan.pk]))
     assert response.status_code == 403
     assert "Bạn không có quyền sửa kế hoạch này" in response.content.decode()

@@ -7,10 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from orgs.models import User
 from plans.files.exporting import XLSX_CONTENT_TYPE
 from plans.models import Plan
 from plans.serializing import table_to_data
+from tests.factories import log_in
 from tests.plans.files.test_importing import HEADER, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
@@ -21,10 +21,6 @@ NEW_TABLE = [
     ["1", "Ban hành Kế hoạch năm 2024", "Văn phòng", "", "Quý I/2024", "Kế hoạch"],
     ["-", "Gửi các thôn"],
 ]
-
-
-def _login(client, username):
-    client.force_login(User.objects.get(username=username))
 
 
 def _upload(client, plan, data=None, name="bang-moi.xlsx"):
@@ -49,7 +45,7 @@ def _contents(plan):
 
 
 def test_a_visible_plan_downloads_as_xlsx(client, le_loi_plan):
-    _login(client, "gia-loc-reviewer")  # a reviewer reads, and may export
+    log_in(client, "gia-loc-reviewer")  # a reviewer reads, and may export
     response = client.get(reverse("plans:export_xlsx", args=[le_loi_plan.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX_CONTENT_TYPE
@@ -59,20 +55,20 @@ def test_a_visible_plan_downloads_as_xlsx(client, le_loi_plan):
 
 
 def test_another_communes_plan_is_not_found_for_export(client, le_loi_plan):
-    _login(client, "ha-tan-editor")
+    log_in(client, "ha-tan-editor")
     assert client.get(reverse("plans:export_xlsx", args=[le_loi_plan.pk])).status_code == 404
     assert client.get(reverse("plans:export_csv", args=[le_loi_plan.pk])).status_code == 404
 
 
 def test_the_flat_rows_download_as_csv(client, le_loi_plan):
-    _login(client, "le-loi-signer")
+    log_in(client, "le-loi-signer")
     response = client.get(reverse("plans:export_csv", args=[le_loi_plan.pk]))
     assert response["Content-Type"].startswith("text/csv")
     assert response.content.decode("utf-8-sig").startswith("Mục,Tên mục,STT,Nội dung công việc")
 
 
 def test_the_empty_template_downloads(client, seed):
-    _login(client, "le-loi-editor")
+    log_in(client, "le-loi-editor")
     response = client.get(reverse("plans:template_xlsx"))
     assert response.status_code == 200
     assert "mau-ke-hoach" in response["Content-Disposition"]
@@ -88,7 +84,7 @@ def test_an_anonymous_visitor_gets_no_export(client, le_loi_plan):
 
 
 def test_the_editor_sees_the_upload_form(client, le_loi_plan):
-    _login(client, "le-loi-editor")
+    log_in(client, "le-loi-editor")
     body = client.get(reverse("plans:import", args=[le_loi_plan.pk])).content.decode()
     assert "Nhập bảng kế hoạch từ Excel hoặc Word" in body
     assert 'enctype="multipart/form-data"' in body
@@ -97,7 +93,7 @@ def test_the_editor_sees_the_upload_form(client, le_loi_plan):
 
 @pytest.mark.parametrize("username", ["le-loi-signer", "gia-loc-reviewer"])
 def test_users_who_may_not_edit_get_403_with_a_message(client, le_loi_plan, username):
-    _login(client, username)
+    log_in(client, username)
     response = client.get(reverse("plans:import", args=[le_loi_plan.pk]))
     assert response.status_code == 403
     assert "Không thể nhập bảng vào kế hoạch này" in response.content.decode()
@@ -105,14 +101,14 @@ def test_users_who_may_not_edit_get_403_with_a_message(client, le_loi_plan, user
 
 
 def test_another_communes_plan_is_not_found_for_import(client, le_loi_plan):
-    _login(client, "ha-tan-editor")
+    log_in(client, "ha-tan-editor")
     assert client.get(reverse("plans:import", args=[le_loi_plan.pk])).status_code == 404
     assert _upload(client, le_loi_plan).status_code == 404
 
 
 def test_a_submitted_plan_cannot_be_imported_into(client, le_loi_plan):
     Plan.objects.filter(pk=le_loi_plan.pk).update(status=Plan.Status.SUBMITTED)
-    _login(client, "le-loi-editor")
+    log_in(client, "le-loi-editor")
     assert client.get(reverse("plans:import", args=[le_loi_plan.pk])).status_code == 403
 
 
@@ -120,7 +116,7 @@ def test_a_submitted_plan_cannot_be_imported_into(client, le_loi_plan):
 
 
 def test_an_upload_leads_to_a_preview_and_writes_nothing(client, le_loi_plan):
-    _login(client, "le-loi-editor")
+    log_in(client, "le-loi-editor")
     before = table_to_data(le_loi_plan)
     response = _upload(client, le_loi_plan)
     assert response.status_code == 302
@@ -132,7 +128,7 @@ def test_an_upload_leads_to_a_preview_and_writes_nothing(client, le_loi_plan):
 
 
 def test_confirming_replaces_the_table_in_one_go(client, le_loi_plan):
-    _login(client, "le-loi-editor")
+    log_in(client, "le-loi-editor")
     version = le_loi_plan.version
     token = _token(_upload(client, le_loi_plan))
     response = client.post(reverse("plans:import_confirm", args=[le_loi_plan.pk]), {"token": token}, follow=True)
@@ -145,7 +141,7 @@ def test_confirming_replaces_the_table_in_one_go(client, le_loi_plan):
 
 
 def test_cancelling_drops_the_preview_and_keeps_the_plan(client, le_loi_plan):
-    _login(client, "le-loi-editor")
+    log_in(client, "le-loi-editor")
     before = table_to_data(le_loi_plan)
     token = _token(_upload(client, le_loi_plan))
     response = client.post(reverse("plans:import_cancel", args=[le_loi_plan.pk]), {"token": token}, follow=True)
@@ -157,7 +153,7 @@ def test_cancelling_drops_the_preview_and_keeps_the_plan(client, le_loi_plan):
 
 
 def test_problems_are_listed_with_their_rows_and_the_confirm_button_is_disabled(client, le_loi_plan):
-    _login(client, "le-loi-editor")
+    log_in(client, "le-loi-editor")
     before = table_to_data(le_loi_plan)
     data = xlsx_bytes([HEADER, ["I", "Mục"], ["1", "Việc"], ["2", "=1+1"]])
     response = _upload(client, le_loi_plan, data)
@@ -169,7 +165,7 @@ def test_problems_are_listed_with_their_rows_and_the_confirm_button_is_disabled(
 
 
 def test_a_refused_file_shows_its_message_on_the_form(client, le_loi_plan):
-    _login(client, "le-loi-editor")
+    log_in(client, "le-loi-editor")
     response = _upload(client, le_loi_plan, b"%PDF-1.7 ...", name="ke-hoach.pdf")
     assert response.status_code == 400
     assert "Chỉ nhận tệp Excel (.xlsx) hoặc Word (.docx)" in response.content.decode()
@@ -177,7 +173,7 @@ def test_a_refused_file_shows_its_message_on_the_form(client, le_loi_plan):
 
 
 def test_a_plan_changed_after_the_preview_is_not_overwritten(client, le_loi_plan):
-    _login(client, "le-loi-editor")
+    log_in(client, "le-loi-editor")
     token = _token(_upload(client, le_loi_plan))
     Plan.objects.filter(pk=le_loi_plan.pk).update(version=le_loi_plan.version + 1)  # someone edited meanwhile
     before = table_to_data(le_loi_plan)
@@ -187,7 +183,7 @@ def test_a_plan_changed_after_the_preview_is_not_overwritten(client, le_loi_plan
 
 
 def test_a_preview_token_works_only_for_its_own_plan(client, seed):
-    _login(client, "le-loi-editor")
+    log_in(client, "le-loi-editor")
     plan = Plan.objects.get(unit__slug="le-loi", year=2024)
     other = Plan.objects.create(unit=plan.unit, year=2025)
     token = _token(_upload(client, plan))
@@ -197,13 +193,13 @@ def test_a_preview_token_works_only_for_its_own_plan(client, seed):
 
 
 def test_an_unknown_token_sends_back_to_the_form(client, le_loi_plan):
-    _login(client, "le-loi-editor")
+    log_in(client, "le-loi-editor")
     response = client.get(reverse("plans:import_preview", args=[le_loi_plan.pk, "khong-co"]))
     assert response.status_code == 302 and response.url == reverse("plans:import", args=[le_loi_plan.pk])
 
 
 def test_only_the_latest_previews_are_kept_in_the_session(client, le_loi_plan):
-    _login(client, "le-loi-editor")
+    log_in(client, "le-loi-editor")
     tokens = [_token(_upload(client, le_loi_plan)) for _ in range(5)]
     kept = client.session["plan_imports"]
     assert len(kept) == 3 and set(kept) == set(tokens[-3:])
@@ -212,7 +208,7 @@ def test_only_the_latest_previews_are_kept_in_the_session(client, le_loi_plan):
 def test_a_word_file_imports_through_the_page(client, le_loi_plan):
     from tests.plans.files.test_importing import docx_bytes
 
-    _login(client, "le-loi-editor")
+    log_in(client, "le-loi-editor")
     data = docx_bytes(
         [
             ["TT", "Nội dung công việc", "Cơ quan chủ trì"],

@@ -9,15 +9,14 @@ from plans.models import PlanComment
 from plans.workflow import comments
 from plans.workflow import services as workflow
 from tasks.models import Task
-from tests.factories import TaskFactory
-from tests.plans.workflow.test_services import build_tree, make_plan
+from tests.factories import TaskFactory, make_plan
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def tree(db):
-    tree = build_tree()
+def tree(tree):
+    """The shared tree, its plan submitted: the reviewers comment while they review it."""
     workflow.submit_plan(plan=tree.plan, user=tree.editor)
     return tree
 

@@ -10,16 +10,10 @@ from plans.models import Notification
 from plans.workflow import comments, notifications
 from plans.workflow import services as workflow
 from tests.factories import member
-from tests.plans.workflow.test_services import build_tree
 
 pytestmark = pytest.mark.django_db
 
 Role = Membership.Role
-
-
-@pytest.fixture
-def tree(db):
-    return build_tree()
 
 
 def inbox(user):

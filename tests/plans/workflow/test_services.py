@@ -1,77 +1,28 @@
 """The plan workflow's rules: who may take which step from which state, four eyes, decision numbers
 per unit and year, the lock after issue and new revisions."""
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from orgs.models import AuditEvent, Membership, Unit
+from orgs.models import AuditEvent, Membership
 from plans.models import Decision, Plan, PlanTransition
 from plans.permissions import can_edit_plan
 from plans.workflow import rules
 from plans.workflow import services as workflow
 from tasks.models import Task
-from tests.factories import DecisionFactory, PlanFactory, SectionFactory, TaskFactory, UnitFactory, UserFactory, member
+from tests.factories import (
+    UserFactory,
+    make_plan,
+    member,
+)
 
 pytestmark = pytest.mark.django_db
 
 Role = Membership.Role
 Status = Plan.Status
-
-
-@dataclass
-class Tree:
-    province: Unit
-    district: Unit
-    commune: Unit
-    plan: Plan
-    editor: object
-    signer: object
-    commune_reviewer: object
-    district_reviewer: object
-    province_reviewer: object
-    other_editor: object
-    other_reviewer: object
-
-
-def make_plan(unit, *, year=2024, rows=1, status=Status.DRAFT, revision=1):
-    plan = PlanFactory(unit=unit, year=year, status=status, revision=revision)
-    DecisionFactory(plan=plan)
-    section = SectionFactory(plan=plan)
-    for _ in range(rows):
-        TaskFactory(section=section)
-    return plan
-
-
-def build_tree():
-    """tỉnh → huyện → xã, one user per role, a draft plan with one row; a neighbouring district
-    and commune with their own editor and reviewer."""
-    province = UnitFactory(kind=Unit.Kind.PROVINCE, name="Thử Nghiệm")
-    district = UnitFactory(kind=Unit.Kind.DISTRICT, name="Thử", parent=province)
-    commune = UnitFactory(kind=Unit.Kind.COMMUNE, name="An Thử", parent=district)
-    other_district = UnitFactory(kind=Unit.Kind.DISTRICT, parent=province)
-    other_commune = UnitFactory(kind=Unit.Kind.COMMUNE, parent=other_district)
-    return Tree(
-        province=province,
-        district=district,
-        commune=commune,
-        plan=make_plan(commune),
-        editor=member(commune, Role.EDITOR, email="editor@xa.example", full_name="Công chức Xã"),
-        signer=member(commune, Role.SIGNER, email="signer@xa.example"),
-        commune_reviewer=member(commune, Role.REVIEWER, email="reviewer@xa.example"),
-        district_reviewer=member(district, Role.REVIEWER, email="reviewer@huyen.example", full_name="Thẩm định Huyện"),
-        province_reviewer=member(province, Role.REVIEWER, email="reviewer@tinh.example"),
-        other_editor=member(other_commune, Role.EDITOR),
-        other_reviewer=member(other_district, Role.REVIEWER),
-    )
-
-
-@pytest.fixture
-def tree(db):
-    return build_tree()
 
 
 def submitted(tree):

@@ -13,23 +13,12 @@ from plans.models import Decision, Notification, Plan, PlanComment
 from plans.workflow import comments
 from plans.workflow import services as workflow
 from tasks.models import Task
-from tests.factories import TaskFactory
-from tests.plans.workflow.test_services import build_tree
+from tests.factories import TaskFactory, log_in
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 STEPS = ["submit", "return", "approve", "issue", "reopen", "new_revision"]
-
-
-@pytest.fixture
-def tree(db):
-    return build_tree()
-
-
-def as_user(client, user):
-    client.force_login(user)
-    return client
 
 
 def url(name, plan, *args):
@@ -45,43 +34,43 @@ def status(plan):
 
 @pytest.mark.parametrize("step", STEPS)
 def test_steps_are_post_only(client, tree, step):
-    assert as_user(client, tree.editor).get(url(step, tree.plan)).status_code == 405
+    assert log_in(client, tree.editor).get(url(step, tree.plan)).status_code == 405
 
 
 @pytest.mark.parametrize("step", [*STEPS, "comment_add"])
 def test_a_plan_the_user_may_not_see_is_not_found(client, tree, step):
-    response = as_user(client, tree.other_editor).post(
+    response = log_in(client, tree.other_editor).post(
         url(step, tree.plan), {"comment": "x", "reason": "x", "text": "x"}
     )
     assert response.status_code == 404
 
 
 def test_the_review_page_of_a_plan_the_user_may_not_see_is_not_found(client, tree):
-    assert as_user(client, tree.other_reviewer).get(url("comments", tree.plan)).status_code == 404
+    assert log_in(client, tree.other_reviewer).get(url("comments", tree.plan)).status_code == 404
 
 
 def test_submitting_redirects_back_with_a_message(client, tree):
     page = url("comments", tree.plan)
-    response = as_user(client, tree.editor).post(url("submit", tree.plan), {"next": page}, follow=True)
+    response = log_in(client, tree.editor).post(url("submit", tree.plan), {"next": page}, follow=True)
     assert response.redirect_chain == [(page, 302)]
     assert status(tree.plan) == "submitted"
     assert "Đã gửi kế hoạch đi thẩm định" in response.content.decode()
 
 
 def test_a_next_address_on_another_site_is_ignored(client, tree):
-    response = as_user(client, tree.editor).post(url("submit", tree.plan), {"next": "https://evil.example/"})
+    response = log_in(client, tree.editor).post(url("submit", tree.plan), {"next": "https://evil.example/"})
     assert response.url == url("comments", tree.plan)
 
 
 def test_a_step_through_htmx_answers_with_a_client_redirect(client, tree):
-    response = as_user(client, tree.editor).post(url("submit", tree.plan), {"next": url("detail", tree.plan)}, **HTMX)
+    response = log_in(client, tree.editor).post(url("submit", tree.plan), {"next": url("detail", tree.plan)}, **HTMX)
     assert response.status_code == 200
     assert response["HX-Redirect"] == url("detail", tree.plan)
 
 
 def test_a_refused_step_through_htmx_comes_back_in_the_fragment_with_the_input_kept(client, tree):
     workflow.submit_plan(plan=tree.plan, user=tree.editor)
-    response = as_user(client, tree.district_reviewer).post(url("return", tree.plan), {"comment": "  "}, **HTMX)
+    response = log_in(client, tree.district_reviewer).post(url("return", tree.plan), {"comment": "  "}, **HTMX)
     body = response.content.decode()
     assert response.status_code == 200 and "HX-Redirect" not in response
     assert 'id="workflow-actions"' in body and "Hãy ghi lý do trả lại" in body
@@ -90,34 +79,34 @@ def test_a_refused_step_through_htmx_comes_back_in_the_fragment_with_the_input_k
 
 def test_a_refused_step_without_htmx_redirects_with_the_reason(client, tree):
     workflow.submit_plan(plan=tree.plan, user=tree.editor)
-    response = as_user(client, tree.district_reviewer).post(url("return", tree.plan), {"comment": ""}, follow=True)
+    response = log_in(client, tree.district_reviewer).post(url("return", tree.plan), {"comment": ""}, follow=True)
     assert "Hãy ghi lý do trả lại" in response.content.decode()
 
 
 def test_a_step_the_user_may_not_take_is_forbidden(client, tree):
-    response = as_user(client, tree.signer).post(url("submit", tree.plan))
+    response = log_in(client, tree.signer).post(url("submit", tree.plan))
     assert response.status_code == 403
     assert status(tree.plan) == "draft"
 
 
 def test_the_whole_loop_through_the_endpoints(client, tree):
-    as_user(client, tree.editor).post(url("submit", tree.plan))
-    as_user(client, tree.district_reviewer).post(url("return", tree.plan), {"comment": "Sửa dòng 1."})
+    log_in(client, tree.editor).post(url("submit", tree.plan))
+    log_in(client, tree.district_reviewer).post(url("return", tree.plan), {"comment": "Sửa dòng 1."})
     assert status(tree.plan) == "returned"
-    as_user(client, tree.editor).post(url("submit", tree.plan))
-    as_user(client, tree.district_reviewer).post(url("approve", tree.plan), {"comment": ""})
+    log_in(client, tree.editor).post(url("submit", tree.plan))
+    log_in(client, tree.district_reviewer).post(url("approve", tree.plan), {"comment": ""})
     assert status(tree.plan) == "approved"
-    as_user(client, tree.district_reviewer).post(url("reopen", tree.plan), {"reason": "Sai căn cứ."})
+    log_in(client, tree.district_reviewer).post(url("reopen", tree.plan), {"reason": "Sai căn cứ."})
     assert status(tree.plan) == "returned"
-    as_user(client, tree.editor).post(url("submit", tree.plan))
-    as_user(client, tree.district_reviewer).post(url("approve", tree.plan))
-    response = as_user(client, tree.signer).post(
+    log_in(client, tree.editor).post(url("submit", tree.plan))
+    log_in(client, tree.district_reviewer).post(url("approve", tree.plan))
+    response = log_in(client, tree.signer).post(
         url("issue", tree.plan), {"number": "7", "issued_on": "23/01/2024"}, follow=True
     )
     assert status(tree.plan) == "issued"
     assert "Đã ban hành: Quyết định số 07/QĐ-UBND ngày 23/01/2024." in response.content.decode()
     assert Decision.objects.get(plan=tree.plan).number == 7
-    response = as_user(client, tree.editor).post(url("new_revision", tree.plan))
+    response = log_in(client, tree.editor).post(url("new_revision", tree.plan))
     revision = Plan.objects.get(unit=tree.commune, year=2024, revision=2)
     assert response.url == url("detail", revision)
 
@@ -130,7 +119,7 @@ def test_an_issue_with_a_taken_number_shows_the_reason_and_keeps_the_date(client
     workflow.submit_plan(plan=revision, user=tree.editor)
     workflow.approve_plan(plan=revision, user=tree.district_reviewer)
 
-    response = as_user(client, tree.signer).post(
+    response = log_in(client, tree.signer).post(
         url("issue", revision), {"number": "1", "issued_on": "2024-05-02"}, **HTMX
     )
 
@@ -145,7 +134,7 @@ def test_an_issue_with_a_taken_number_shows_the_reason_and_keeps_the_date(client
 
 def test_the_review_page_offers_the_reviewer_return_approve_and_a_comment_form_per_row(client, tree):
     workflow.submit_plan(plan=tree.plan, user=tree.editor)
-    body = as_user(client, tree.district_reviewer).get(url("comments", tree.plan)).content.decode()
+    body = log_in(client, tree.district_reviewer).get(url("comments", tree.plan)).content.decode()
     assert "Phê duyệt</button>" in body and "Trả lại cho đơn vị" in body
     assert "Gửi thẩm định" not in body
     row = Task.objects.get(section__plan=tree.plan)
@@ -159,7 +148,7 @@ def test_the_editor_sees_the_comments_beside_the_rows_with_answer_and_resolve(cl
     comments.add_comment(plan=tree.plan, user=tree.district_reviewer, text="Ghi rõ thời hạn.", task=row)
     workflow.return_plan(plan=tree.plan, user=tree.district_reviewer, comment="Xem ý kiến.")
 
-    body = as_user(client, tree.editor).get(url("comments", tree.plan)).content.decode()
+    body = log_in(client, tree.editor).get(url("comments", tree.plan)).content.decode()
 
     row_html = body[body.index(f'id="row-{row.pk}"') :]
     row_html = row_html[: row_html.index("</tr>")]
@@ -174,7 +163,7 @@ def test_the_review_page_reads_comments_once_whatever_the_number_of_rows(client,
     workflow.submit_plan(plan=tree.plan, user=tree.editor)
     for task in Task.objects.filter(section__plan=tree.plan)[:10]:
         comments.add_comment(plan=tree.plan, user=tree.district_reviewer, text="Ý kiến.", task=task)
-    as_user(client, tree.district_reviewer)
+    log_in(client, tree.district_reviewer)
     with django_assert_max_num_queries(30):
         assert client.get(url("comments", tree.plan)).status_code == 200
 
@@ -200,7 +189,7 @@ def test_a_reviewer_blocked_by_four_eyes_is_told_why(client, tree):
 
     Membership.objects.create(user=tree.district_reviewer, unit=tree.commune, role=Membership.Role.SIGNER)
     workflow.submit_plan(plan=tree.plan, user=tree.editor)
-    body = as_user(client, tree.district_reviewer).get(url("comments", tree.plan)).content.decode()
+    body = log_in(client, tree.district_reviewer).get(url("comments", tree.plan)).content.decode()
     assert "nguyên tắc hai người" in body and "Phê duyệt</button>" not in body
 
 
@@ -210,7 +199,7 @@ def test_a_reviewer_blocked_by_four_eyes_is_told_why(client, tree):
 def test_adding_a_row_comment_through_htmx_answers_with_the_rows_comments(client, tree):
     workflow.submit_plan(plan=tree.plan, user=tree.editor)
     row = Task.objects.get(section__plan=tree.plan)
-    response = as_user(client, tree.district_reviewer).post(
+    response = log_in(client, tree.district_reviewer).post(
         url("comment_add", tree.plan), {"text": "Ghi rõ thời hạn.", "task": row.pk}, **HTMX
     )
     body = response.content.decode()
@@ -221,7 +210,7 @@ def test_adding_a_row_comment_through_htmx_answers_with_the_rows_comments(client
 def test_a_comment_on_a_row_of_another_plan_is_refused(client, tree):
     workflow.submit_plan(plan=tree.plan, user=tree.editor)
     foreign = TaskFactory()
-    response = as_user(client, tree.district_reviewer).post(
+    response = log_in(client, tree.district_reviewer).post(
         url("comment_add", tree.plan), {"text": "x", "task": foreign.pk}, **HTMX
     )
     assert "không thuộc kế hoạch" in response.content.decode()
@@ -230,13 +219,13 @@ def test_a_comment_on_a_row_of_another_plan_is_refused(client, tree):
 
 def test_an_editor_may_not_add_a_comment(client, tree):
     workflow.submit_plan(plan=tree.plan, user=tree.editor)
-    assert as_user(client, tree.editor).post(url("comment_add", tree.plan), {"text": "x"}).status_code == 403
+    assert log_in(client, tree.editor).post(url("comment_add", tree.plan), {"text": "x"}).status_code == 403
 
 
 def test_answer_and_resolve_through_htmx_answer_with_the_thread(client, tree):
     workflow.submit_plan(plan=tree.plan, user=tree.editor)
     remark = comments.add_comment(plan=tree.plan, user=tree.district_reviewer, text="Vì sao?")
-    as_user(client, tree.editor)
+    log_in(client, tree.editor)
 
     answered = client.post(
         url("comment_answer", tree.plan, remark.pk), {"text": "Vì quy định."}, **HTMX
@@ -251,7 +240,7 @@ def test_on_the_review_page_the_open_count_is_refreshed_out_of_band(client, tree
     workflow.submit_plan(plan=tree.plan, user=tree.editor)
     first = comments.add_comment(plan=tree.plan, user=tree.district_reviewer, text="Một.")
     second = comments.add_comment(plan=tree.plan, user=tree.district_reviewer, text="Hai.")
-    as_user(client, tree.editor)
+    log_in(client, tree.editor)
     on_review = {**HTMX, "HTTP_HX_CURRENT_URL": f"http://testserver{url('comments', tree.plan)}"}
     on_detail = {**HTMX, "HTTP_HX_CURRENT_URL": f"http://testserver{url('detail', tree.plan)}"}
 
@@ -265,7 +254,7 @@ def test_a_comment_of_another_plan_is_not_found(client, tree):
     workflow.submit_plan(plan=tree.plan, user=tree.editor)
     remark = comments.add_comment(plan=tree.plan, user=tree.district_reviewer, text="Vì sao?")
     other = Plan.objects.create(unit=tree.commune, year=2030)
-    response = as_user(client, tree.editor).post(url("comment_resolve", other, remark.pk))
+    response = log_in(client, tree.editor).post(url("comment_resolve", other, remark.pk))
     assert response.status_code == 404
 
 
@@ -277,7 +266,7 @@ def test_the_top_bar_shows_the_unread_count_and_the_inbox_lists_newest_first(cli
     workflow.return_plan(plan=tree.plan, user=tree.district_reviewer, comment="Sửa dòng 1.")
     workflow.submit_plan(plan=tree.plan, user=tree.editor)
 
-    body = as_user(client, tree.district_reviewer).get(reverse("plans:inbox")).content.decode()
+    body = log_in(client, tree.district_reviewer).get(reverse("plans:inbox")).content.decode()
 
     assert 'Hộp thư (<strong class="unread-count">2</strong>)' in body
     assert body.index("đã gửi lại") < body.index("đã gửi Kế hoạch")
@@ -287,7 +276,7 @@ def test_the_top_bar_shows_the_unread_count_and_the_inbox_lists_newest_first(cli
 def test_opening_a_notification_marks_it_read_and_leads_to_the_plan(client, tree):
     workflow.submit_plan(plan=tree.plan, user=tree.editor)
     note = Notification.objects.get(recipient=tree.district_reviewer)
-    response = as_user(client, tree.district_reviewer).get(reverse("plans:inbox_open", args=[note.pk]))
+    response = log_in(client, tree.district_reviewer).get(reverse("plans:inbox_open", args=[note.pk]))
     assert response.url == url("comments", tree.plan)
     note.refresh_from_db()
     assert note.is_read
@@ -297,12 +286,12 @@ def test_opening_a_notification_marks_it_read_and_leads_to_the_plan(client, tree
 def test_someone_elses_notification_is_not_found(client, tree):
     workflow.submit_plan(plan=tree.plan, user=tree.editor)
     note = Notification.objects.get(recipient=tree.district_reviewer)
-    assert as_user(client, tree.province_reviewer).get(reverse("plans:inbox_open", args=[note.pk])).status_code == 404
+    assert log_in(client, tree.province_reviewer).get(reverse("plans:inbox_open", args=[note.pk])).status_code == 404
 
 
 def test_mark_all_read(client, tree):
     workflow.submit_plan(plan=tree.plan, user=tree.editor)
-    response = as_user(client, tree.district_reviewer).post(reverse("plans:inbox_read_all"), follow=True)
+    response = log_in(client, tree.district_reviewer).post(reverse("plans:inbox_read_all"), follow=True)
     assert "Đã đánh dấu đã đọc 1 thông báo." in response.content.decode()
     assert not Notification.objects.filter(read_at__isnull=True).exists()
 
