@@ -7,6 +7,8 @@ runs two queries (the plan's targets, the period's measurements) whatever the nu
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from periods.cutoffs import PeriodCode
+
 from .models import Indicator, Measurement, PlanTarget
 from .targets import Proposal, propose_target, target_problem
 
@@ -220,6 +222,6 @@ def default_period(*, plan, periods, today):
     if not periods:
         return None
     if plan.year < today.year:
-        return next((p for p in periods if p.code == "Y"), periods[-1])
+        return next((p for p in periods if p.code == PeriodCode.YEAR), periods[-1])
     passed = [p for p in periods if plan.year == today.year and p.cutoff(plan.year) <= today]
     return max(passed, key=lambda p: (p.cutoff(plan.year), p.order)) if passed else periods[0]

@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 
 from indicators.charts import target_vs_actual_svg
 from indicators.selectors import kpi_rows
+from periods.cutoffs import PeriodCode
 from periods.models import ReportingPeriod
 from tasks.models import TaskProgress
 from tasks.selectors import leaf_key, plan_table
@@ -131,7 +132,7 @@ def report_facts(plan, period, *, tally=None, sections=None, kpi=None):
     tally = tally if tally is not None else plan_progress(plan=plan, period=period)
     sections = sections if sections is not None else report_table(plan, period)
     kpi = kpi if kpi is not None else kpi_rows(plan=plan, period=period)
-    year_end = ReportingPeriod.objects.filter(code="Y").first()
+    year_end = ReportingPeriod.objects.by_code(PeriodCode.YEAR)
     counts, not_started = [], []
     for section in sections:
         leaves = [row for row in section.result_rows if row.is_leaf]

@@ -6,6 +6,7 @@ from datetime import date
 from django import forms
 from django.core.validators import MaxLengthValidator
 
+from periods.cutoffs import PeriodCode
 from periods.models import ReportingPeriod
 
 from .models import Report
@@ -78,6 +79,6 @@ class BatchForm(forms.Form):
     year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100)
 
     def __init__(self, *args, units, latest_year=None, **kwargs):
-        kwargs.setdefault("initial", {"year": latest_year or date.today().year, "period": "9M"})
+        kwargs.setdefault("initial", {"year": latest_year or date.today().year, "period": PeriodCode.NINE_MONTHS})
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units

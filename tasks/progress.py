@@ -25,6 +25,7 @@ from django.db.models import Count, Max, Prefetch
 from django.utils import timezone
 
 from orgs.scoping import manages_unit
+from periods.cutoffs import CUMULATIVE
 from periods.models import ReportingPeriod
 
 from .models import ProgressEvidence, TaskProgress, evidence_kind
@@ -370,9 +371,6 @@ def progress_changed_at(*, plan, period):
     ]
 
 
-CUMULATIVE_CODES = ("Q1", "6M", "9M", "Y")  # what communes report on: from the year's start
-
-
 def default_period(*, plan, today=None):
     """The period a progress page opens on: the latest period with progress recorded; else, in the
     plan's year, the first cumulative period whose cut-off has not passed; else the year (a past
@@ -384,7 +382,7 @@ def default_period(*, plan, today=None):
     if used:
         return max(used, key=lambda p: (p.cutoff(plan.year), -p.bounds(plan.year)[0].toordinal()))
     by_code = {p.code: p for p in periods}
-    cumulative = [by_code[code] for code in CUMULATIVE_CODES if code in by_code]
+    cumulative = [by_code[code] for code in CUMULATIVE if code in by_code]
     upcoming = [p for p in cumulative if p.cutoff(plan.year) >= today]
     if upcoming:
         return upcoming[0]
