@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DEBUG ?= 1
 
-.PHONY: run test lint bench venv venv-dev system-deps system-deps-test services-check migrate seed worker clean
+.PHONY: run serve test lint bench venv venv-dev system-deps system-deps-test services-check migrate seed worker clean
 
 $(VENV)/bin/python:
 	@PYTHON=$$(bin/find-python) && echo "Tạo môi trường ảo với $$PYTHON" && $$PYTHON -m venv $(VENV)
@@ -43,6 +43,19 @@ run: system-deps venv seed
 	else \
 	  $(PY) manage.py runserver 127.0.0.1:8000; \
 	fi
+
+# As a province runs it: gunicorn (gunicorn.conf.py), a Celery worker and the beat scheduler, against
+# DATABASE_URL (PostgreSQL) and REDIS_URL; migrates and collects the static files first.
+serve: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tthc
+serve: export REDIS_URL ?= redis://127.0.0.1:6379/0
+serve: system-deps venv services-check
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput -v0
+	@mkdir -p var
+	@$(VENV)/bin/celery -A tthc_portal worker --loglevel=INFO & WORKER=$$!; \
+	  $(VENV)/bin/celery -A tthc_portal beat --loglevel=INFO --schedule var/celerybeat-schedule & BEAT=$$!; \
+	  trap "kill $$WORKER $$BEAT 2>/dev/null" EXIT INT TERM; \
+	  $(VENV)/bin/gunicorn -c gunicorn.conf.py
 
 # The suite runs against PostgreSQL and Redis (the machine's own, unless DATABASE_URL / REDIS_URL
 # say otherwise): the integration tests start a real Celery worker against them.

@@ -14,7 +14,7 @@ class LoginRequiredMiddleware:
     def __call__(self, request):
         if not request.user.is_authenticated:
             path = request.path_info
-            open_paths = (reverse("login"), "/" + settings.STATIC_URL.lstrip("/"))
+            open_paths = (reverse("login"), reverse("healthz"), "/" + settings.STATIC_URL.lstrip("/"))
             if not path.startswith(open_paths):
                 return redirect_to_login(request.get_full_path())
         return self.get_response(request)
@@ -33,3 +33,15 @@ class AuditRefusedMiddleware:
         if response.status_code == 403:
             record_denied(request, status=403)
         return response
+
+
+class RequestMembershipsMiddleware:
+    """Lets orgs.scoping read the user's memberships once per request (see memberships_of)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            request.user.keeps_memberships = True
+        return self.get_response(request)

@@ -2,6 +2,10 @@
 
 A commune user (editor, signer) sees its own unit; a reviewer or a unit administrator sees its own
 unit and every unit below it, at any depth; a superuser sees everything.
+
+Every rule here reads the user's memberships through `memberships_of`: one query, kept for the rest
+of the request when RequestMembershipsMiddleware marked the user (a page asks a dozen questions of
+the same roles); outside a request (services called by jobs, commands and tests) it reads them anew.
 """
 
 from django.db.models import Q
@@ -11,13 +15,24 @@ from .models import Membership, Unit
 WIDE_ROLES = {Membership.Role.REVIEWER, Membership.Role.ADMIN}
 
 
+def memberships_of(user):
+    """The user's memberships with their units (none for an anonymous or inactive user)."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if not getattr(user, "keeps_memberships", False):
+        return list(user.memberships.select_related("unit"))
+    if getattr(user, "_memberships", None) is None:
+        user._memberships = list(user.memberships.select_related("unit"))
+    return user._memberships
+
+
 def units_visible_to(user):
     if not user.is_authenticated:
         return Unit.objects.none()
     if user.is_superuser:
         return Unit.objects.all()
     condition = Q(pk__in=[])
-    for membership in user.memberships.select_related("unit"):
+    for membership in memberships_of(user):
         if membership.role in WIDE_ROLES:
             condition |= Q(path__startswith=membership.unit.path)
         else:
@@ -31,7 +46,7 @@ def roles_for(user, unit):
     if not user.is_authenticated:
         return set()
     roles = set()
-    for membership in user.memberships.select_related("unit"):
+    for membership in memberships_of(user):
         if membership.unit_id == unit.pk:
             roles.add(membership.role)
         elif membership.role in WIDE_ROLES and unit.path.startswith(membership.unit.path):
@@ -42,9 +57,22 @@ def roles_for(user, unit):
 def own_roles(user, unit):
     """The roles a user holds on the unit itself, none inherited from above (a reviewer of the district
     does not write a commune's plan). An inactive account holds none."""
-    if not user.is_authenticated or not user.is_active:
-        return set()
-    return set(user.memberships.filter(unit=unit).values_list("role", flat=True))
+    return {membership.role for membership in memberships_of(user) if membership.unit_id == unit.pk}
+
+
+def reviews_from_above(user, unit):
+    """A reviewer of a unit above `unit` (any depth: the district, or the province)."""
+    return any(
+        membership.role == Membership.Role.REVIEWER
+        and membership.unit_id != unit.pk
+        and unit.path.startswith(membership.unit.path)
+        for membership in memberships_of(user)
+    )
+
+
+def holds_role(user, role):
+    """Whether the user holds `role` on any unit."""
+    return any(membership.role == role for membership in memberships_of(user))
 
 
 MANAGING_ROLES = {Membership.Role.EDITOR, Membership.Role.ADMIN}

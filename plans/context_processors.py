@@ -5,6 +5,7 @@ from django.utils.functional import SimpleLazyObject
 
 from orgs.audit import can_read_audit_log
 from orgs.models import Membership
+from orgs.scoping import holds_role
 from plans.workflow.notifications import unread_count
 
 
@@ -14,8 +15,6 @@ def inbox(request):
         return {"unread_count": 0, "is_reviewer": False, "can_read_audit_log": False}
     return {
         "unread_count": SimpleLazyObject(lambda: unread_count(user)),
-        "is_reviewer": SimpleLazyObject(
-            lambda: user.is_superuser or user.memberships.filter(role=Membership.Role.REVIEWER).exists()
-        ),
+        "is_reviewer": SimpleLazyObject(lambda: user.is_superuser or holds_role(user, Membership.Role.REVIEWER)),
         "can_read_audit_log": SimpleLazyObject(lambda: can_read_audit_log(user)),
     }

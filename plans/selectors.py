@@ -1,17 +1,75 @@
-"""Reading plans for a user: which plans a list shows, and which units they may start a plan for."""
+"""Reading plans for a user: which plans a list shows (a page at a time, filtered), and which units
+they may start a plan for. The same few queries for a commune and for the whole country."""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Q
 
 from orgs.models import COMMUNE_LEVEL_KINDS, Unit
-from orgs.scoping import units_visible_to
+from orgs.scoping import MANAGING_ROLES
 from plans.models import Plan
-from plans.permissions import can_create_plan
 
 
 def listed_plans(user):
-    """The plans a user sees, newest year first and in the unit tree's order, with their units."""
-    return Plan.objects.visible_to(user).select_related("unit", "unit__parent").order_by("-year", "unit__path")
+    """The plans a user sees, newest year first and in the unit tree's order, with their units and
+    decisions (one query for a page, whatever the number of units)."""
+    return (
+        Plan.objects.visible_to(user)
+        .select_related("unit", "unit__parent", "decision")
+        .order_by("-year", "unit__path", "revision")
+    )
 
 
 def creatable_units(user):
-    """Commune-level units the user may write a plan for."""
-    units = units_visible_to(user).filter(kind__in=COMMUNE_LEVEL_KINDS).select_related("parent")
-    return Unit.objects.filter(pk__in=[unit.pk for unit in units if can_create_plan(user, unit)]).order_by("path")
+    """Commune-level units the user may write a plan for: those they manage themselves
+    (orgs.scoping.manages_unit), in one query."""
+    units = Unit.objects.filter(kind__in=COMMUNE_LEVEL_KINDS).select_related("parent").order_by("path")
+    if not user.is_authenticated or not user.is_active:
+        return units.none()
+    if user.is_superuser:
+        return units
+    return units.filter(memberships__user=user, memberships__role__in=MANAGING_ROLES).distinct()
+
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class PlanPage:
+    page: Page
+    params: str  # the query string without the page number, for the page links
+    years: list[int]  # the years the user has plans of, newest first
+    year: int | None
+    status: str
+    query: str
+
+    @property
+    def filtered(self):
+        return bool(self.year or self.status or self.query)
+
+
+def plan_page(user, params, *, per_page=PAGE_SIZE):
+    """One page of the plans `user` sees, filtered by the request's `nam` (year), `trang_thai`
+    (status) and `q` (unit or parent unit name); `trang` is the page number."""
+    plans = listed_plans(user)
+    years = sorted(set(plans.order_by().values_list("year", flat=True)), reverse=True)
+    year = _year(params.get("nam"))
+    status = params.get("trang_thai", "")
+    status = status if status in Plan.Status.values else ""
+    query = params.get("q", "").strip()[:100]
+    if year:
+        plans = plans.filter(year=year)
+    if status:
+        plans = plans.filter(status=status)
+    if query:
+        plans = plans.filter(Q(unit__name__icontains=query) | Q(unit__parent__name__icontains=query))
+    rest = params.copy()
+    rest.pop("trang", None)
+    page = Paginator(plans, per_page).get_page(params.get("trang"))
+    return PlanPage(page=page, params=rest.urlencode(), years=years, year=year, status=status, query=query)
+
+
+def _year(text):
+    text = str(text or "")
+    return int(text) if text.isdigit() and len(text) == 4 else None

@@ -3,14 +3,13 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from orgs.scoping import units_visible_to
 from plans.access import plan_view
 from plans.copying.services import plan_year_warnings
-from plans.models import PlanPdf
+from plans.models import Plan, PlanPdf
 from plans.pdf import services
 from plans.pdf.documents import plan_document_context
 from plans.permissions import can_create_plan, can_edit_plan
-from plans.selectors import creatable_units, listed_plans
+from plans.selectors import creatable_units, plan_page
 
 
 def _current_pdf(plan):
@@ -19,9 +18,12 @@ def _current_pdf(plan):
 
 @require_GET
 def plan_list(request):
-    plans = listed_plans(request.user)
-    units = units_visible_to(request.user).select_related("parent")
-    context = {"plans": plans, "units": units, "can_create": creatable_units(request.user).exists()}
+    """The plans the user sees, a page at a time, filtered by year, status and unit name."""
+    context = {
+        "listing": plan_page(request.user, request.GET),
+        "statuses": Plan.Status.choices,
+        "can_create": creatable_units(request.user).exists(),
+    }
     return render(request, "plans/plan_list.html", context)
 
 

@@ -15,7 +15,7 @@ from periods.access import period_or_404
 from periods.models import ReportingPeriod
 from plans.access import forbidden, plan_view
 from plans.models import Plan
-from plans.selectors import listed_plans
+from plans.selectors import plan_page
 from tasks.progress import default_period
 
 from . import drafting, services
@@ -45,12 +45,13 @@ def _status_context(request, plan, period, report=None):
 
 @require_GET
 def index(request):
-    plans = listed_plans(request.user)
-    return render(
-        request,
-        "reports/index.html",
-        {"plans": plans, "periods": ReportingPeriod.objects.all(), "batch_units": services.batch_units(request.user)},
-    )
+    context = {
+        "listing": plan_page(request.user, request.GET),
+        "statuses": Plan.Status.choices,
+        "periods": ReportingPeriod.objects.all(),
+        "batch_units": services.batch_units(request.user).exists(),
+    }
+    return render(request, "reports/index.html", context)
 
 
 @require_GET

@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "orgs.middleware.LoginRequiredMiddleware",
+    "orgs.middleware.RequestMembershipsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "orgs.middleware.AuditRefusedMiddleware",
     # Last, as django-axes asks: turns its lockout into the page below.
@@ -84,7 +85,10 @@ WSGI_APPLICATION = "tthc_portal.wsgi.application"
 ASGI_APPLICATION = "tthc_portal.asgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# Persistent connections (a new PostgreSQL connection per request costs more than many queries),
+# checked before reuse so a restarted database does not fail the next request.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 
@@ -197,6 +201,8 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("WORKER_MAX_MEMORY_KB", default=400
 # Jobs queued but lost (Redis restarted empty, a worker killed) are found from their PostgreSQL state
 # and sent again every five minutes by `celery -A tthc_portal beat` (or `manage.py recover_jobs` from cron).
 CELERY_BEAT_SCHEDULE = {"recover-lost-jobs": {"task": "tthc_portal.jobs.recover", "schedule": 300.0}}
+# /healthz: a worker that answered a ping within this many seconds counts as alive.
+HEALTH_WORKER_FRESH_SECONDS = env.int("HEALTH_WORKER_FRESH_SECONDS", default=120)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE

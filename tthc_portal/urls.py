@@ -4,10 +4,12 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from reports.dashboard_views import dashboard
+from tthc_portal.health import healthz
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="plans:list", permanent=False)),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
+    path("healthz", healthz, name="healthz"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("ke-hoach/bang-dieu-khien/", dashboard, name="dashboard"),
     path("ke-hoach/", include("plans.urls")),

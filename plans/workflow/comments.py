@@ -22,10 +22,9 @@ from django.utils.text import Truncator
 
 from orgs.audit import record as audit
 from orgs.models import AuditEvent, Membership
-from orgs.scoping import own_roles
+from orgs.scoping import own_roles, reviews_from_above
 from plans.models import Plan, PlanComment
 from plans.workflow import notifications
-from plans.workflow.rules import reviews_from_above
 from plans.workflow.services import plan_name
 
 Action = AuditEvent.Action

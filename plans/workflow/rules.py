@@ -5,7 +5,7 @@ PermissionDenied (who) or ValidationError (state)."""
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from orgs.models import Membership
-from orgs.scoping import own_roles
+from orgs.scoping import own_roles, reviews_from_above
 from plans.models import Plan
 
 Status = Plan.Status
@@ -15,13 +15,6 @@ ACTIONS = ("submit", "return", "approve", "issue", "reopen", "new_revision")
 
 
 # --- roles ----------------------------------------------------------------------------------------
-
-
-def reviews_from_above(user, unit):
-    """A reviewer of a unit above `unit` (any depth: the district, or the province)."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.memberships.filter(role=Role.REVIEWER, unit__in=unit.ancestors()).exists()
 
 
 def reviews_unit_or_above(user, unit):

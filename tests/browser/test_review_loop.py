@@ -80,6 +80,8 @@ def test_editor_and_district_reviewer_run_the_whole_loop(page, live_server, seed
     page.wait_for_function("() => window.htmx !== undefined")
     editor_row = page.locator(f"#task-{row.pk}")
     editor_row.locator("button[data-edit]").click()
+    expect(page.locator(f"tr#task-{row.pk}[data-row-form]")).to_be_attached()
+    page.wait_for_load_state("networkidle")  # the row's form is in place and nothing else is on its way
     page.locator(f"#t{row.pk}-content").fill(FIXED)
     expect(page.locator(f"#t{row.pk}-content")).to_have_value(FIXED)
     editor_row.locator("button[data-save]").click()

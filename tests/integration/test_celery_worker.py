@@ -87,3 +87,9 @@ def test_failed_render_is_recorded_and_can_be_queued_again(transactional_db, see
     assert "tạo được PDF" in again.error, again.error
     assert again.attempts == 2
     assert PlanPdf.objects.filter(plan=plan).count() == 1
+
+
+def test_healthz_is_green_with_a_worker_answering(transactional_db, celery_worker, client):
+    response = client.get("/healthz")
+    assert response.status_code == 200, response.content
+    assert response.json()["checks"] == {"database": "ok", "broker": "ok", "worker": "ok"}

@@ -1,0 +1,22 @@
+"""gunicorn for the portal (`make serve`, or `gunicorn -c gunicorn.conf.py tthc_portal.wsgi`).
+
+Sync workers: every page is a few short database queries; the slow work (PDFs, reports) runs on
+Celery workers. Variables: WEB_CONCURRENCY (workers, default 2 per CPU + 1), GUNICORN_BIND
+(default 127.0.0.1:8000), GUNICORN_TIMEOUT (seconds, default 60)."""
+
+import multiprocessing
+import os
+
+wsgi_app = "tthc_portal.wsgi:application"
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = 30
+keepalive = 5
+max_requests = 2000  # a worker is replaced now and then: memory stays flat
+max_requests_jitter = 200
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
