@@ -6,6 +6,7 @@ class Unit(models.Model):
     """An administrative unit in a tree of any depth (tỉnh → huyện → xã, or tỉnh → xã since 2025)."""
 
     class Kind(models.TextChoices):
+        NATION = "trung_uong", "Trung ương"  # the national level: it reviews every province
         PROVINCE = "tinh", "Tỉnh"
         DISTRICT = "huyen", "Huyện"
         COMMUNE = "xa", "Xã"

@@ -1,13 +1,15 @@
 """The district dashboard (a selector): every commune-level unit below a reviewer's unit, at any
 depth, with its plan of the year and what needs the reviewer's attention.
 
-Four queries whatever the number of communes: the communes, their plans of the year (latest
-revision), the leaf rows of those plans with whether each has a result, and the KPI targets weaker
-than the level above gave. Counting, filtering and sorting happen in Python over those rows.
+Five queries whatever the number of communes: the communes, their plans of the year (latest
+revision), the leaf rows and overdue rows counted per plan, and the KPI targets weaker than the level
+above gave, counted per plan, and the units directly below that are not communes (their figures are
+the communes' summed, UnitRow: how a province or the country drills down). Filtering and sorting
+happen in Python over one row per commune; the page shows 50 of them at a time.
 """
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Exists, F, OuterRef, Q
@@ -67,6 +69,24 @@ class CommuneRow:
 
 
 @dataclass
+class UnitRow:
+    """A unit between the reviewer's and the communes (a province under the country, a district under a
+    province): the figures of the communes below it, summed. The way to drill down."""
+
+    unit: Unit
+    communes: int = 0
+    by_status: dict = field(default_factory=dict)  # status → communes
+    waiting: int = 0  # plans waiting for review
+    rows: int = 0
+    overdue_rows: int = 0
+    kpi_below: int = 0
+
+    @property
+    def planned(self):
+        return self.communes - self.by_status.get(NO_PLAN, 0)
+
+
+@dataclass
 class Dashboard:
     unit: Unit
     year: int
@@ -74,6 +94,7 @@ class Dashboard:
     counts: list  # (status, label, count) over every commune, in STATUS_ORDER
     total: int  # communes below the unit, before filters
     sort: str
+    below: list = field(default_factory=list)  # UnitRow of each unit directly below that is not a commune
 
     @property
     def shows_parent(self):
@@ -106,7 +127,38 @@ def district_dashboard(*, unit, year, status=None, query="", overdue_only=False,
     counts = [(key, STATUS_LABELS[key], sum(1 for row in everything if row.status == key)) for key in STATUS_ORDER]
     chosen = [row for row in everything if _matches(row, status=status, query=query, overdue_only=overdue_only)]
     sort = sort if sort.lstrip("-") in SORTS else "name"
-    return Dashboard(unit=unit, year=year, rows=_sorted(chosen, sort), counts=counts, total=len(everything), sort=sort)
+    return Dashboard(
+        unit=unit,
+        year=year,
+        rows=_sorted(chosen, sort),
+        counts=counts,
+        total=len(everything),
+        sort=sort,
+        below=_below(unit, everything),
+    )
+
+
+def _below(unit, rows):
+    """A UnitRow for each unit directly below `unit` that is not a commune, from the commune rows."""
+    children = {
+        child.pk: UnitRow(unit=child)
+        for child in Unit.objects.filter(parent=unit).exclude(kind__in=COMMUNE_LEVEL_KINDS).order_by("name")
+    }
+    if not children:
+        return []
+    depth = len(unit.path.strip("/").split("/"))
+    for row in rows:
+        ids = row.unit.path.strip("/").split("/")
+        summed = children.get(int(ids[depth])) if len(ids) > depth + 1 else None
+        if summed is None:
+            continue
+        summed.communes += 1
+        summed.by_status[row.status] = summed.by_status.get(row.status, 0) + 1
+        summed.waiting += row.status == Plan.Status.SUBMITTED
+        summed.rows += row.rows or 0
+        summed.overdue_rows += row.overdue_rows or 0
+        summed.kpi_below += row.kpi_below or 0
+    return list(children.values())
 
 
 def _attach_plans(rows, *, unit, year):
@@ -124,21 +176,21 @@ def _attach_plans(rows, *, unit, year):
 
 
 def _count_rows(plans, *, cutoff):
-    """Leaf rows per plan, and those whose due date passed before `cutoff` with no result yet."""
+    """Leaf rows per plan, and those whose due date passed before `cutoff` with no result yet: one
+    aggregate query (the earliest due date is a column the database keeps, Task.first_due)."""
     for row in plans.values():
         row.rows, row.overdue_rows = 0, 0
-    leaves = (
+    has_result = Exists(TaskProgress.objects.filter(task=OuterRef("pk"), status__in=RESULT_STATUSES))
+    counted = (
         Task.objects.filter(section__plan_id__in=list(plans))
         .filter(~Exists(Task.objects.filter(parent=OuterRef("pk"))))
-        .annotate(has_result=Exists(TaskProgress.objects.filter(task=OuterRef("pk"), status__in=RESULT_STATUSES)))
-        .values_list("section__plan_id", "due_dates", "has_result")
+        .order_by()  # no default ordering: it would join the plans and units into the aggregate
+        .values("section__plan_id")
+        .annotate(rows=Count("pk"), overdue=Count("pk", filter=Q(first_due__lt=cutoff.isoformat()) & ~has_result))
+        .values_list("section__plan_id", "rows", "overdue")
     )
-    limit = cutoff.isoformat()
-    for plan_id, due_dates, has_result in leaves:
-        row = plans[plan_id]
-        row.rows += 1
-        if not has_result and any(str(due) < limit for due in due_dates or ()):  # ISO dates sort as text
-            row.overdue_rows += 1
+    for plan_id, rows, overdue in counted:
+        plans[plan_id].rows, plans[plan_id].overdue_rows = rows, overdue
 
 
 def _count_weak_targets(plans):

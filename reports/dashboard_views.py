@@ -1,6 +1,7 @@
 """The reviewer's dashboard page: the communes below the reviewer's unit and their plans of a year."""
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
@@ -11,6 +12,8 @@ from orgs.audit import record_refused
 from orgs.models import COMMUNE_LEVEL_KINDS, Membership, Unit
 from plans.models import Plan
 from reports.dashboard import DESCENDING_BY_DEFAULT, STATUS_LABELS, STATUS_ORDER, district_dashboard
+
+PAGE_SIZE = 50  # communes a page
 
 COLUMNS = [  # (sort key, heading)
     ("name", "Đơn vị"),
@@ -63,8 +66,16 @@ def dashboard(request):
     )
 
     years = planned_years | {this_year, year}
+    page = Paginator(board.rows, PAGE_SIZE).get_page(request.GET.get("trang"))
+    reviewable = {choice.pk for choice in units}
     context = {
         "board": board,
+        "page": page,
+        "params": _url(request, trang=None).partition("?")[2],
+        "below": [
+            (row, _url(request, don_vi=row.unit.pk, trang=None) if row.unit.pk in reviewable else None)
+            for row in board.below
+        ],
         "units": units,
         "unit": unit,
         "year": year,
@@ -81,6 +92,11 @@ def dashboard(request):
         "all_link": _url(request, trang_thai=None),
     }
     return render(request, "reports/dashboard.html", context)
+
+
+def _drill_down(request, unit, reviewable):
+    """The dashboard of `unit`, below this one, when the user may open it."""
+    return _url(request, don_vi=unit.pk, trang=None) if unit.pk in reviewable else None
 
 
 def _chosen_unit(request, units):

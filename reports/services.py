@@ -59,7 +59,7 @@ def batch_units(user):
         units = Unit.objects.all()
     else:
         units = Unit.objects.filter(memberships__user=user, memberships__role=Membership.Role.REVIEWER)
-    kinds = [Unit.Kind.PROVINCE, Unit.Kind.DISTRICT]
+    kinds = [Unit.Kind.NATION, Unit.Kind.PROVINCE, Unit.Kind.DISTRICT]
     return units.filter(kind__in=kinds).distinct().order_by("path")
 
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.db import models
 from django.db.models.fields.files import FieldFile
+from django.db.models.fields.json import KeyTextTransform
 from django.utils.text import get_valid_filename
 from PIL import Image, UnidentifiedImageError
 from simple_history.models import HistoricalRecords
@@ -32,7 +33,12 @@ class RowCells(models.Model):
     deadline_kind = models.CharField(
         "loại thời hạn", max_length=10, choices=DEADLINE_KIND_CHOICES, default=DeadlineKind.UNKNOWN
     )
-    due_dates = models.JSONField("các ngày đến hạn", default=list, blank=True)
+    due_dates = models.JSONField("các ngày đến hạn", default=list, blank=True)  # ISO dates, sorted
+    # The earliest due date (ISO text, which sorts as dates do), kept by the database itself: the
+    # dashboard counts overdue rows with it in SQL, whichever write path stored the dates.
+    first_due = models.GeneratedField(
+        expression=KeyTextTransform("0", "due_dates"), output_field=models.CharField(max_length=10), db_persist=True
+    )
     # Bumped by each change to the row's content (plans.editing.services, the admin): a form loaded at
     # revision n is refused when the stored one is no longer n (optimistic locking). Moves do not bump it.
     revision = models.PositiveIntegerField("lần sửa", default=1, editable=False)

@@ -51,7 +51,8 @@ def target(plan, code, value, higher, direction=Indicator.Direction.HIGHER):
 
 
 @pytest.fixture
-def tree():
+def communes():
+    """A province and two districts with communes of every kind (xã, phường, thị trấn)."""
     province = unit(Unit.Kind.PROVINCE, "Thử Nghiệm")
     district = unit(Unit.Kind.DISTRICT, "Gia Thử", province)
     other_district = unit(Unit.Kind.DISTRICT, "Huyện Khác", province)
@@ -73,9 +74,9 @@ def rows_by_name(board):
 # --- the selector --------------------------------------------------------------------------------
 
 
-def test_every_commune_below_is_listed_and_one_without_a_plan_shows_as_such(tree):
-    plan_with_rows(tree["an"])
-    board = district_dashboard(unit=tree["district"], year=2024, today=TODAY)
+def test_every_commune_below_is_listed_and_one_without_a_plan_shows_as_such(communes):
+    plan_with_rows(communes["an"])
+    board = district_dashboard(unit=communes["district"], year=2024, today=TODAY)
     rows = rows_by_name(board)
     assert set(rows) == {"An Thử", "Bình Minh", "Đông Tiến"}  # commune, ward, township; not the other district's
     assert rows["Bình Minh"].status == NO_PLAN and rows["Bình Minh"].status_label == "Chưa có kế hoạch"
@@ -83,26 +84,26 @@ def test_every_commune_below_is_listed_and_one_without_a_plan_shows_as_such(tree
     assert rows["An Thử"].status == Status.DRAFT
 
 
-def test_a_province_sees_communes_at_any_depth(tree):
-    direct = unit(Unit.Kind.COMMUNE, "Xã Sau Sáp Nhập", tree["province"])  # tỉnh → xã since 2025
-    board = district_dashboard(unit=tree["province"], year=2024, today=TODAY)
+def test_a_province_sees_communes_at_any_depth(communes):
+    direct = unit(Unit.Kind.COMMUNE, "Xã Sau Sáp Nhập", communes["province"])  # tỉnh → xã since 2025
+    board = district_dashboard(unit=communes["province"], year=2024, today=TODAY)
     assert {row.unit.name for row in board.rows} == {"An Thử", "Bình Minh", "Đông Tiến", "Xã Khác", direct.name}
     assert board.shows_parent
 
 
-def test_status_submitted_date_and_days_waiting(tree):
+def test_status_submitted_date_and_days_waiting(communes):
     submitted = timezone.make_aware(datetime(2024, 6, 21, 9, 30))
-    plan_with_rows(tree["an"], status=Status.SUBMITTED, submitted_at=submitted)
-    plan_with_rows(tree["binh"], status=Status.APPROVED, submitted_at=submitted)
-    rows = rows_by_name(district_dashboard(unit=tree["district"], year=2024, today=TODAY))
+    plan_with_rows(communes["an"], status=Status.SUBMITTED, submitted_at=submitted)
+    plan_with_rows(communes["binh"], status=Status.APPROVED, submitted_at=submitted)
+    rows = rows_by_name(district_dashboard(unit=communes["district"], year=2024, today=TODAY))
     assert rows["An Thử"].submitted_at == submitted
     assert rows["An Thử"].days_waiting == 10
     assert rows["Bình Minh"].days_waiting is None  # no longer waiting for review
 
 
-def test_rows_count_leaves_and_overdue_rows_have_a_passed_due_date_and_no_result(tree):
+def test_rows_count_leaves_and_overdue_rows_have_a_passed_due_date_and_no_result(communes):
     plan = plan_with_rows(
-        tree["an"],
+        communes["an"],
         due=[
             ["2024-03-31"],  # passed, nothing recorded → overdue
             ["2024-03-31"],  # passed, done → not
@@ -117,53 +118,57 @@ def test_rows_count_leaves_and_overdue_rows_have_a_passed_due_date_and_no_result
     )
     parent = TaskFactory(section=plan.sections.get(), due_dates=["2024-01-31"])  # has sub-items: not a leaf
     TaskFactory(section=parent.section, parent=parent, due_dates=["2024-01-31"])  # a leaf, overdue
-    row = rows_by_name(district_dashboard(unit=tree["district"], year=2024, today=TODAY))["An Thử"]
+    row = rows_by_name(district_dashboard(unit=communes["district"], year=2024, today=TODAY))["An Thử"]
     assert row.rows == 9
     assert row.overdue_rows == 5
 
 
-def test_a_result_in_any_period_counts(tree):
-    plan = plan_with_rows(tree["an"], due=[["2024-03-31"]])
+def test_a_result_in_any_period_counts(communes):
+    plan = plan_with_rows(communes["an"], due=[["2024-03-31"]])
     task = plan.sections.get().tasks.get()
     late_period = ReportingPeriod.objects.order_by("order").last()
     TaskProgress.objects.create(task=task, period=late_period, status=Progress.DONE)
-    assert rows_by_name(district_dashboard(unit=tree["district"], year=2024, today=TODAY))["An Thử"].overdue_rows == 0
+    assert (
+        rows_by_name(district_dashboard(unit=communes["district"], year=2024, today=TODAY))["An Thử"].overdue_rows == 0
+    )
 
 
-def test_for_a_past_year_every_due_date_of_the_year_has_passed(tree):
-    plan_with_rows(tree["an"], year=2023, due=[["2023-12-31"], ["2023-06-30"]], results={1: Progress.DONE})
-    row = rows_by_name(district_dashboard(unit=tree["district"], year=2023, today=TODAY))["An Thử"]
+def test_for_a_past_year_every_due_date_of_the_year_has_passed(communes):
+    plan_with_rows(communes["an"], year=2023, due=[["2023-12-31"], ["2023-06-30"]], results={1: Progress.DONE})
+    row = rows_by_name(district_dashboard(unit=communes["district"], year=2023, today=TODAY))["An Thử"]
     assert row.overdue_rows == 1
 
 
-def test_kpi_targets_weaker_than_the_higher_level_s(tree):
-    plan = plan_with_rows(tree["an"])
+def test_kpi_targets_weaker_than_the_higher_level_s(communes):
+    plan = plan_with_rows(communes["an"])
     target(plan, "online", "40", "50")  # below → counted
     target(plan, "satisfaction", "95", "90")  # above → fine
     target(plan, "reuse", "80", "80")  # equal → fine
     target(plan, "digitised", "10", None)  # no higher target given → not judged
     target(plan, "late", "8", "5", direction=Indicator.Direction.LOWER)  # lower is better: 8 > 5 is weaker
     target(plan, "errors", "3", "5", direction=Indicator.Direction.LOWER)  # stricter → fine
-    rows = rows_by_name(district_dashboard(unit=tree["district"], year=2024, today=TODAY))
+    rows = rows_by_name(district_dashboard(unit=communes["district"], year=2024, today=TODAY))
     assert rows["An Thử"].kpi_below == 2
 
 
-def test_a_revised_plan_shows_its_latest_revision(tree):
-    plan_with_rows(tree["an"], status=Status.ISSUED, due=[[]])
-    plan_with_rows(tree["an"], status=Status.DRAFT, revision=2, due=[[], []])
-    row = rows_by_name(district_dashboard(unit=tree["district"], year=2024, today=TODAY))["An Thử"]
+def test_a_revised_plan_shows_its_latest_revision(communes):
+    plan_with_rows(communes["an"], status=Status.ISSUED, due=[[]])
+    plan_with_rows(communes["an"], status=Status.DRAFT, revision=2, due=[[], []])
+    row = rows_by_name(district_dashboard(unit=communes["district"], year=2024, today=TODAY))["An Thử"]
     assert (row.plan.revision, row.status, row.rows) == (2, Status.DRAFT, 2)
 
 
-def test_other_years_plans_are_not_this_year_s(tree):
-    plan_with_rows(tree["an"], year=2023)
-    assert rows_by_name(district_dashboard(unit=tree["district"], year=2024, today=TODAY))["An Thử"].status == NO_PLAN
+def test_other_years_plans_are_not_this_year_s(communes):
+    plan_with_rows(communes["an"], year=2023)
+    assert (
+        rows_by_name(district_dashboard(unit=communes["district"], year=2024, today=TODAY))["An Thử"].status == NO_PLAN
+    )
 
 
-def test_counts_per_status_cover_every_commune_whatever_the_filters(tree):
-    plan_with_rows(tree["an"], status=Status.SUBMITTED, submitted_at=timezone.now())
-    plan_with_rows(tree["binh"], status=Status.SUBMITTED, submitted_at=timezone.now())
-    board = district_dashboard(unit=tree["district"], year=2024, status=Status.ISSUED, today=TODAY)
+def test_counts_per_status_cover_every_commune_whatever_the_filters(communes):
+    plan_with_rows(communes["an"], status=Status.SUBMITTED, submitted_at=timezone.now())
+    plan_with_rows(communes["binh"], status=Status.SUBMITTED, submitted_at=timezone.now())
+    board = district_dashboard(unit=communes["district"], year=2024, status=Status.ISSUED, today=TODAY)
     counts = {key: count for key, _, count in board.counts}
     assert counts == {NO_PLAN: 1, "draft": 0, "returned": 0, "submitted": 2, "approved": 0, "issued": 0}
     assert board.rows == [] and board.total == 3
@@ -179,10 +184,10 @@ def test_counts_per_status_cover_every_commune_whatever_the_filters(tree):
         ({"overdue_only": True}, ["Bình Minh"]),
     ],
 )
-def test_filters(tree, filters, expected):
-    plan_with_rows(tree["an"], status=Status.SUBMITTED, submitted_at=timezone.now())
-    plan_with_rows(tree["binh"], due=[["2024-01-31"]])
-    board = district_dashboard(unit=tree["district"], year=2024, today=TODAY, **filters)
+def test_filters(communes, filters, expected):
+    plan_with_rows(communes["an"], status=Status.SUBMITTED, submitted_at=timezone.now())
+    plan_with_rows(communes["binh"], due=[["2024-01-31"]])
+    board = district_dashboard(unit=communes["district"], year=2024, today=TODAY, **filters)
     assert [row.unit.name for row in board.rows] == expected
 
 
@@ -199,12 +204,12 @@ def test_filters(tree, filters, expected):
         ("nonsense", ["An Thử", "Bình Minh", "Đông Tiến"]),
     ],
 )
-def test_sorting(tree, sort, expected):
+def test_sorting(communes, sort, expected):
     plan_with_rows(
-        tree["an"], status=Status.SUBMITTED, submitted_at=timezone.make_aware(datetime(2024, 6, 1)), due=[[]]
+        communes["an"], status=Status.SUBMITTED, submitted_at=timezone.make_aware(datetime(2024, 6, 1)), due=[[]]
     )
-    plan_with_rows(tree["binh"], due=[["2024-01-31"], ["2024-02-29"]])
-    board = district_dashboard(unit=tree["district"], year=2024, sort=sort, today=TODAY)
+    plan_with_rows(communes["binh"], due=[["2024-01-31"], ["2024-02-29"]])
+    board = district_dashboard(unit=communes["district"], year=2024, sort=sort, today=TODAY)
     assert [row.unit.name for row in board.rows] == expected
 
 
@@ -232,7 +237,7 @@ def test_the_number_of_queries_does_not_grow_with_the_communes():
             board = district_dashboard(unit=district, year=2024, today=TODAY)
         assert board.total == communes
         counts.append(len(queries))
-    assert counts[0] == counts[1] == 4
+    assert counts[0] == counts[1] == 5  # communes, plans, rows, targets, the units in between
 
 
 def test_the_page_s_number_of_queries_does_not_grow_with_the_communes(client):
@@ -256,15 +261,15 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page(client):
 
 
 @pytest.mark.parametrize("role", [Membership.Role.EDITOR, Membership.Role.SIGNER, Membership.Role.ADMIN])
-def test_the_dashboard_is_for_reviewers(client, tree, role):
-    client.force_login(member(tree["district"], role))
+def test_the_dashboard_is_for_reviewers(client, communes, role):
+    client.force_login(member(communes["district"], role))
     assert client.get(URL).status_code == 403
 
 
-def test_a_district_reviewer_sees_its_communes_only(client, tree):
-    plan_with_rows(tree["an"], status=Status.SUBMITTED, submitted_at=timezone.now())
-    plan_with_rows(tree["xa_khac"], status=Status.SUBMITTED, submitted_at=timezone.now())
-    client.force_login(member(tree["district"], Membership.Role.REVIEWER))
+def test_a_district_reviewer_sees_its_communes_only(client, communes):
+    plan_with_rows(communes["an"], status=Status.SUBMITTED, submitted_at=timezone.now())
+    plan_with_rows(communes["xa_khac"], status=Status.SUBMITTED, submitted_at=timezone.now())
+    client.force_login(member(communes["district"], Membership.Role.REVIEWER))
     response = client.get(URL, {"nam": 2024})
     html = response.content.decode()
     assert response.status_code == 200
@@ -273,37 +278,40 @@ def test_a_district_reviewer_sees_its_communes_only(client, tree):
     assert 'name="don_vi"' not in html  # one unit: no unit select
 
 
-def test_a_reviewer_may_not_open_another_unit_s_dashboard(client, tree):
-    client.force_login(member(tree["district"], Membership.Role.REVIEWER))
-    assert client.get(URL, {"don_vi": tree["other_district"].pk}).status_code == 404
-    assert client.get(URL, {"don_vi": tree["province"].pk}).status_code == 404
+def test_a_reviewer_may_not_open_another_unit_s_dashboard(client, communes):
+    client.force_login(member(communes["district"], Membership.Role.REVIEWER))
+    assert client.get(URL, {"don_vi": communes["other_district"].pk}).status_code == 404
+    assert client.get(URL, {"don_vi": communes["province"].pk}).status_code == 404
     assert client.get(URL, {"don_vi": "999999"}).status_code == 404
     assert client.get(URL, {"don_vi": "abc"}).status_code == 404
     refused = AuditEvent.objects.filter(action=AuditEvent.Action.ACCESS_HIDDEN).order_by("pk")
-    assert [event.unit for event in refused] == [tree["other_district"], tree["province"]]  # existing units only
+    assert [event.unit for event in refused] == [
+        communes["other_district"],
+        communes["province"],
+    ]  # existing units only
 
 
-def test_a_province_reviewer_may_choose_a_district_below(client, tree):
-    client.force_login(member(tree["province"], Membership.Role.REVIEWER))
-    response = client.get(URL, {"don_vi": tree["other_district"].pk, "nam": 2024})
+def test_a_province_reviewer_may_choose_a_district_below(client, communes):
+    client.force_login(member(communes["province"], Membership.Role.REVIEWER))
+    response = client.get(URL, {"don_vi": communes["other_district"].pk, "nam": 2024})
     assert response.status_code == 200
     assert [row.unit.name for row in response.context["board"].rows] == ["Xã Khác"]
     assert 'name="don_vi"' in response.content.decode()
 
 
-def test_a_reviewer_of_two_districts_gets_a_choice(client, tree):
-    reviewer = member(tree["district"], Membership.Role.REVIEWER)
-    Membership.objects.create(user=reviewer, unit=tree["other_district"], role=Membership.Role.REVIEWER)
+def test_a_reviewer_of_two_districts_gets_a_choice(client, communes):
+    reviewer = member(communes["district"], Membership.Role.REVIEWER)
+    Membership.objects.create(user=reviewer, unit=communes["other_district"], role=Membership.Role.REVIEWER)
     client.force_login(reviewer)
     response = client.get(URL)
-    assert [u.pk for u in response.context["units"]] == [tree["district"].pk, tree["other_district"].pk]
-    assert response.context["unit"] == tree["district"]
+    assert [u.pk for u in response.context["units"]] == [communes["district"].pk, communes["other_district"].pk]
+    assert response.context["unit"] == communes["district"]
 
 
-def test_the_page_passes_filters_and_sorting_to_the_selector(client, tree):
-    plan_with_rows(tree["an"], status=Status.SUBMITTED, submitted_at=timezone.now())
-    plan_with_rows(tree["binh"], due=[["2024-01-31"]])
-    client.force_login(member(tree["district"], Membership.Role.REVIEWER))
+def test_the_page_passes_filters_and_sorting_to_the_selector(client, communes):
+    plan_with_rows(communes["an"], status=Status.SUBMITTED, submitted_at=timezone.now())
+    plan_with_rows(communes["binh"], due=[["2024-01-31"]])
+    client.force_login(member(communes["district"], Membership.Role.REVIEWER))
     by_status = client.get(URL, {"nam": 2024, "trang_thai": "submitted"})
     assert [row.unit.name for row in by_status.context["board"].rows] == ["An Thử"]
     searched = client.get(URL, {"nam": 2024, "q": "binh"})
@@ -315,8 +323,8 @@ def test_the_page_passes_filters_and_sorting_to_the_selector(client, tree):
     assert "sap_xep=name" in sorted_.content.decode()  # the heading link reverses again
 
 
-def test_the_year_defaults_to_this_year(client, tree):
-    client.force_login(member(tree["district"], Membership.Role.REVIEWER))
+def test_the_year_defaults_to_this_year(client, communes):
+    client.force_login(member(communes["district"], Membership.Role.REVIEWER))
     assert client.get(URL).context["year"] == timezone.localdate().year
 
 
@@ -338,3 +346,32 @@ def test_without_a_chosen_year_the_dashboard_opens_on_the_latest_year_with_plans
     client.force_login(User.objects.get(username="gia-loc-reviewer"))
     response = client.get("/ke-hoach/bang-dieu-khien/")
     assert response.context["year"] == 2024  # the seed plans are 2024's; this year has none yet
+
+
+def test_a_province_with_districts_drills_down_to_each_district(client, communes):
+    plan_with_rows(communes["an"], status=Status.SUBMITTED, submitted_at=timezone.now(), due=[["2024-01-31"]])
+    plan_with_rows(communes["xa_khac"], status=Status.ISSUED, due=[[]])
+    client.force_login(member(communes["province"], Membership.Role.REVIEWER))
+    response = client.get(URL, {"nam": 2024})
+    below = {row.unit.name: row for row, _ in response.context["below"]}
+    assert (below["Gia Thử"].communes, below["Gia Thử"].planned, below["Gia Thử"].waiting) == (3, 1, 1)
+    assert below["Gia Thử"].overdue_rows == 1
+    assert (below["Huyện Khác"].communes, below["Huyện Khác"].by_status) == (1, {Status.ISSUED: 1})
+    link = dict((row.unit.name, url) for row, url in response.context["below"])["Gia Thử"]
+    assert f"don_vi={communes['district'].pk}" in link
+    assert client.get(link).context["unit"] == communes["district"]
+
+
+def test_a_district_has_no_units_in_between(communes):
+    assert district_dashboard(unit=communes["district"], year=2024, today=TODAY).below == []
+
+
+def test_the_page_shows_fifty_communes_at_a_time(client):
+    district = unit(Unit.Kind.DISTRICT, "Huyện Đông")
+    for n in range(60):
+        unit(Unit.Kind.COMMUNE, f"Xã {n:02d}", district)
+    client.force_login(member(district, Membership.Role.REVIEWER))
+    first, second = client.get(URL), client.get(URL, {"trang": 2})
+    assert len(first.context["page"].object_list) == 50 and len(second.context["page"].object_list) == 10
+    assert "60 đơn vị cấp xã, trang 1/2" in first.content.decode()
+    assert first.content.decode().count('class="unit-name"') == 50
