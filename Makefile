@@ -79,8 +79,10 @@ services-check: venv
 bench: export BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tthc_bench
 bench: export BENCH_REDIS_URL ?= redis://127.0.0.1:6379/11
 bench: venv-dev
+	@bin/system-deps bench
 	@psql -h 127.0.0.1 -U postgres -lqt 2>/dev/null | cut -d'|' -f1 | grep -qw tthc_bench || createdb -h 127.0.0.1 -U postgres tthc_bench 2>/dev/null || true
 	$(PY) bin/bench
+	$(PY) bin/bench-load
 
 clean:
 	rm -rf $(VENV) var db.sqlite3

@@ -18,6 +18,7 @@ from django.utils import timezone
 from indicators.models import Indicator, PlanTarget
 from orgs.models import COMMUNE_LEVEL_KINDS, Unit
 from plans.models import Plan
+from reports.models import PlanChange, PlanFigures
 from tasks.models import Task, TaskProgress
 
 NO_PLAN = "none"
@@ -95,6 +96,7 @@ class Dashboard:
     total: int  # communes below the unit, before filters
     sort: str
     below: list = field(default_factory=list)  # UnitRow of each unit directly below that is not a commune
+    summary_only: bool = False  # the country: units below only, no commune rows until one is chosen
 
     @property
     def shows_parent(self):
@@ -106,6 +108,8 @@ def district_dashboard(*, unit, year, status=None, query="", overdue_only=False,
     """The dashboard of `unit` for `year`. `status` is a Plan.Status or "none"; `query` matches unit
     names without regard to case or accents; `sort` is a key of SORTS, "-" in front to reverse."""
     today = today or timezone.localdate()
+    if unit.kind == Unit.Kind.NATION and not (status or query or overdue_only):
+        return _national(unit=unit, year=year, today=today, sort=sort)
     communes = list(
         Unit.objects.filter(path__startswith=unit.path, kind__in=COMMUNE_LEVEL_KINDS)
         .exclude(pk=unit.pk)
@@ -116,8 +120,7 @@ def district_dashboard(*, unit, year, status=None, query="", overdue_only=False,
     _attach_plans(rows, unit=unit, year=year)
     plans = {row.plan.pk: row for row in rows.values() if row.plan}
     if plans:
-        _count_rows(plans, cutoff=min(today, date(year + 1, 1, 1)))
-        _count_weak_targets(plans)
+        _attach_figures(plans, cutoff=min(today, date(year + 1, 1, 1)))
     for row in plans.values():
         plan = row.plan
         if plan is not None and plan.status == Plan.Status.SUBMITTED and plan.submitted_at:
@@ -135,6 +138,61 @@ def district_dashboard(*, unit, year, status=None, query="", overdue_only=False,
         total=len(everything),
         sort=sort,
         below=_below(unit, everything),
+    )
+
+
+def _national(*, unit, year, today, sort):
+    """The country's dashboard: the provinces (the units directly below), each with its communes'
+    figures summed — no commune row, so it stays small and fast for 3,321 communes; a reviewer opens a
+    province, or searches a commune by name, to see them."""
+    children = {
+        child.pk: UnitRow(unit=child)
+        for child in Unit.objects.filter(parent=unit).exclude(kind__in=COMMUNE_LEVEL_KINDS).order_by("name")
+    }
+    depth = len(unit.path.strip("/").split("/"))
+    child_of = {}
+    for pk, path in Unit.objects.filter(path__startswith=unit.path, kind__in=COMMUNE_LEVEL_KINDS).values_list(
+        "pk", "path"
+    ):
+        ids = path.strip("/").split("/")
+        child_of[pk] = children.get(int(ids[depth])) if len(ids) > depth + 1 else None
+    later = Plan.objects.filter(unit=OuterRef("unit"), year=year, revision__gt=OuterRef("revision"))
+    plans = list(
+        Plan.objects.filter(year=year, unit_id__in=list(child_of))
+        .exclude(Exists(later))
+        .order_by()
+        .values_list("pk", "unit_id", "status")
+    )
+    figures = plan_figures([pk for pk, _, _ in plans], cutoff=min(today, date(year + 1, 1, 1))) if plans else {}
+    status_of = {unit_id: status for _, unit_id, status in plans}
+    by_status = {key: 0 for key in STATUS_ORDER}
+    for unit_id, summed in child_of.items():
+        status = status_of.get(unit_id, NO_PLAN)
+        by_status[status] += 1
+        if summed is not None:
+            summed.communes += 1
+            summed.by_status[status] = summed.by_status.get(status, 0) + 1
+            summed.waiting += status == Plan.Status.SUBMITTED
+    for pk, unit_id, _ in plans:
+        summed = child_of[unit_id]
+        if summed is not None:
+            rows, overdue, kpi_below = figures[pk]
+            summed.rows, summed.overdue_rows, summed.kpi_below = (
+                summed.rows + rows,
+                summed.overdue_rows + overdue,
+                summed.kpi_below + kpi_below,
+            )
+    counts = [(key, STATUS_LABELS[key], by_status[key]) for key in STATUS_ORDER]
+    sort = sort if sort.lstrip("-") in SORTS else "name"
+    return Dashboard(
+        unit=unit,
+        year=year,
+        rows=[],
+        counts=counts,
+        total=len(child_of),
+        sort=sort,
+        below=list(children.values()),
+        summary_only=True,
     )
 
 
@@ -175,40 +233,85 @@ def _attach_plans(rows, *, unit, year):
             rows[plan.unit_id].plan = plan
 
 
-def _count_rows(plans, *, cutoff):
-    """Leaf rows per plan, and those whose due date passed before `cutoff` with no result yet: one
-    aggregate query (the earliest due date is a column the database keeps, Task.first_due)."""
-    for row in plans.values():
-        row.rows, row.overdue_rows = 0, 0
+def _attach_figures(plans, *, cutoff):
+    """Set rows, overdue_rows and kpi_below of each CommuneRow in `plans` ({plan pk: row})."""
+    for pk, (rows, overdue, kpi_below) in plan_figures(list(plans), cutoff=cutoff).items():
+        plans[pk].rows, plans[pk].overdue_rows, plans[pk].kpi_below = rows, overdue, kpi_below
+
+
+def plan_figures(plan_ids, *, cutoff):
+    """{plan pk: (leaf rows, overdue rows at `cutoff`, weaker KPI targets)} from the stored PlanFigures:
+    those whose plan changed since (PlanChange) are computed again, for all of them together, and the
+    overdue count is summed again for a new cut-off day (once a day). A handful of queries, whatever
+    the number of plans; in the steady state, two reads of small integer columns."""
+    epochs = dict(PlanChange.objects.filter(plan_id__in=plan_ids).values_list("plan_id", "epoch"))
+    stored = {
+        plan_id: (epoch, leaf_rows, kpi_below, overdue_on, overdue_count)
+        for plan_id, epoch, leaf_rows, kpi_below, overdue_on, overdue_count in PlanFigures.objects.filter(
+            plan_id__in=plan_ids
+        ).values_list("plan_id", "epoch", "leaf_rows", "kpi_below", "overdue_on", "overdue_count")
+    }
+    stale = [pk for pk in plan_ids if pk not in stored or stored[pk][0] != epochs.get(pk, 0)]
+    result = {}
+    for pk, figures in (compute_figures(stale, epochs=epochs, cutoff=cutoff) if stale else {}).items():
+        result[pk] = (figures.leaf_rows, figures.overdue_count, figures.kpi_below)
+    other_day = [pk for pk in plan_ids if pk not in result and stored[pk][3] != cutoff]
+    if other_day:
+        updated = list(PlanFigures.objects.filter(plan_id__in=other_day).only("plan_id", "open_due"))
+        for figures in updated:
+            figures.overdue_on, figures.overdue_count = cutoff, figures.overdue_rows(cutoff)
+        PlanFigures.objects.bulk_update(updated, ["overdue_on", "overdue_count"])
+        for figures in updated:
+            _, leaf_rows, kpi_below, _, _ = stored[figures.plan_id]
+            result[figures.plan_id] = (leaf_rows, figures.overdue_count, kpi_below)
+    for pk in plan_ids:
+        if pk not in result:
+            _, leaf_rows, kpi_below, _, overdue_count = stored[pk]
+            result[pk] = (leaf_rows, overdue_count, kpi_below)
+    return result
+
+
+def compute_figures(plan_ids, *, epochs, cutoff):
+    """Compute and store the PlanFigures of these plans (as of their `epochs`, overdue counted at
+    `cutoff`); returns them by plan."""
+    figures = {
+        pk: PlanFigures(plan_id=pk, epoch=epochs.get(pk, 0), leaf_rows=0, open_due={}, kpi_below=0) for pk in plan_ids
+    }
     has_result = Exists(TaskProgress.objects.filter(task=OuterRef("pk"), status__in=RESULT_STATUSES))
-    counted = (
-        Task.objects.filter(section__plan_id__in=list(plans))
+    leaves = (
+        Task.objects.filter(section__plan_id__in=plan_ids)
         .filter(~Exists(Task.objects.filter(parent=OuterRef("pk"))))
         .order_by()  # no default ordering: it would join the plans and units into the aggregate
-        .values("section__plan_id")
-        .annotate(rows=Count("pk"), overdue=Count("pk", filter=Q(first_due__lt=cutoff.isoformat()) & ~has_result))
-        .values_list("section__plan_id", "rows", "overdue")
+        .values("section__plan_id", "first_due")
+        .annotate(rows=Count("pk"), open=Count("pk", filter=~has_result))
+        .values_list("section__plan_id", "first_due", "rows", "open")
     )
-    for plan_id, rows, overdue in counted:
-        plans[plan_id].rows, plans[plan_id].overdue_rows = rows, overdue
-
-
-def _count_weak_targets(plans):
-    """Targets below the one the higher level gave (above it, for a lower-is-better indicator)."""
-    for row in plans.values():
-        row.kpi_below = 0
+    for plan_id, first_due, rows, still_open in leaves:
+        figures[plan_id].leaf_rows += rows
+        if first_due and still_open:
+            figures[plan_id].open_due[first_due] = still_open
     weaker = Q(indicator__direction=Indicator.Direction.HIGHER, value__lt=F("higher_target")) | Q(
         indicator__direction=Indicator.Direction.LOWER, value__gt=F("higher_target")
     )
     counted = (
-        PlanTarget.objects.filter(plan_id__in=list(plans), higher_target__isnull=False)
+        PlanTarget.objects.filter(plan_id__in=plan_ids, higher_target__isnull=False)
         .filter(weaker)
+        .order_by()
         .values("plan_id")
         .annotate(n=Count("pk"))
         .values_list("plan_id", "n")
     )
     for plan_id, n in counted:
-        plans[plan_id].kpi_below = n
+        figures[plan_id].kpi_below = n
+    for computed in figures.values():
+        computed.overdue_on, computed.overdue_count = cutoff, computed.overdue_rows(cutoff)
+    PlanFigures.objects.bulk_create(
+        figures.values(),
+        update_conflicts=True,
+        unique_fields=["plan"],
+        update_fields=["epoch", "leaf_rows", "open_due", "kpi_below", "overdue_on", "overdue_count", "computed_at"],
+    )
+    return figures
 
 
 def _sorted(rows, sort):

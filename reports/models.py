@@ -189,3 +189,53 @@ class ProgressSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.plan} – {self.period}: {self.done}/{self.total}"
+
+
+class PlanChange(models.Model):
+    """How many times the rows, the progress or the KPI targets of a plan have changed. Kept by the
+    database itself — triggers on tasks_task, tasks_taskprogress and indicators_plantarget (migration
+    0006_plan_figures) count every change, whichever path wrote it (services, bulk loads, the admin) —
+    and never written by Django. `plan_id` is a plain number, not a foreign key: a plan being deleted
+    may still bump it while its rows go."""
+
+    plan_id = models.BigIntegerField(primary_key=True)
+    epoch = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "số lần thay đổi của kế hoạch"
+        verbose_name_plural = "số lần thay đổi của kế hoạch"
+
+    def __str__(self):
+        return f"Kế hoạch {self.plan_id}: {self.epoch}"
+
+
+class PlanFigures(models.Model):
+    """The dashboard's figures of one plan, as computed at `epoch` (PlanChange): its leaf rows, the
+    earliest due date of each leaf without a result (`open_due`: ISO date → rows, so the overdue count
+    of any day is a sum), and its KPI targets weaker than the higher level's. Figures whose epoch is not
+    the plan's current one are computed again before they are shown (reports.dashboard)."""
+
+    plan = models.OneToOneField(
+        "plans.Plan", verbose_name="kế hoạch", primary_key=True, on_delete=models.CASCADE, related_name="figures"
+    )
+    epoch = models.PositiveBigIntegerField()
+    leaf_rows = models.PositiveIntegerField("số nội dung")
+    open_due = models.JSONField("hạn của các nội dung chưa có kết quả", default=dict)
+    kpi_below = models.PositiveIntegerField("chỉ tiêu thấp hơn cấp trên giao")
+    # open_due summed for one cut-off day (today, as the dashboard counts): the national summary adds
+    # these up without reading every plan's open_due.
+    overdue_on = models.DateField("quá hạn tính đến ngày", null=True, blank=True)
+    overdue_count = models.PositiveIntegerField("số nội dung quá hạn", default=0)
+    computed_at = models.DateTimeField("tính lúc", auto_now=True)
+
+    class Meta:
+        verbose_name = "số liệu bảng điều khiển"
+        verbose_name_plural = "số liệu bảng điều khiển"
+
+    def __str__(self):
+        return f"Số liệu {self.plan_id} (lần {self.epoch})"
+
+    def overdue_rows(self, cutoff):
+        """Leaf rows with a due date before `cutoff` (a date) and no result."""
+        limit = cutoff.isoformat()
+        return sum(count for due, count in self.open_due.items() if due < limit)

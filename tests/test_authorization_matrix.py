@@ -127,8 +127,11 @@ PLAN_URLS = {
 }
 
 # URLs with no plan in them: name → kwargs (checked in test_global_pages / test_anonymous_sees_only_login).
+# Open to anyone: the login page and the health check (tests/test_health.py: no data in it).
+OPEN_URLS = {"login", "healthz"}
 GLOBAL_URLS = {
     "login": {},
+    "healthz": {},
     "logout": {},
     "plans:list": {},
     "plans:create": {},
@@ -300,12 +303,13 @@ def test_anonymous_sees_only_the_login_page(world):
     assert world.anonymous.get(reverse("login")).status_code == 200
     assert login_redirect(world.anonymous.get("/"))
     for name, kwargs in GLOBAL_URLS.items():
-        if name == "login":
+        if name in OPEN_URLS:
             continue
         url = reverse(name, kwargs=kwargs)
         assert login_redirect(world.anonymous.get(url)), name
         assert login_redirect(world.anonymous.post(url)), name
     assert login_redirect(world.anonymous.get("/quan-tri/"))
+    assert set(world.anonymous.get(reverse("healthz")).json()) == {"status", "checks"}
 
 
 # --- 4. pages without a plan --------------------------------------------------------------------------

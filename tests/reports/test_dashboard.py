@@ -14,7 +14,8 @@ from orgs.models import AuditEvent, Membership, Unit
 from periods.models import ReportingPeriod
 from plans.models import Plan
 from reports.dashboard import NO_PLAN, district_dashboard
-from tasks.models import TaskProgress
+from reports.models import PlanFigures
+from tasks.models import Task, TaskProgress
 from tests.factories import PlanFactory, SectionFactory, TaskFactory, UnitFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -237,7 +238,9 @@ def test_the_number_of_queries_does_not_grow_with_the_communes():
             board = district_dashboard(unit=district, year=2024, today=TODAY)
         assert board.total == communes
         counts.append(len(queries))
-    assert counts[0] == counts[1] == 5  # communes, plans, rows, targets, the units in between
+    # communes, plans, their change counts, their stored figures, computing them (rows, targets, storing),
+    # the units in between
+    assert counts[0] == counts[1] == 8
 
 
 def test_the_page_s_number_of_queries_does_not_grow_with_the_communes(client):
@@ -375,3 +378,59 @@ def test_the_page_shows_fifty_communes_at_a_time(client):
     assert len(first.context["page"].object_list) == 50 and len(second.context["page"].object_list) == 10
     assert "60 đơn vị cấp xã, trang 1/2" in first.content.decode()
     assert first.content.decode().count('class="unit-name"') == 50
+
+
+# --- stored figures: never older than the last change ---------------------------------------------------
+
+
+def test_the_stored_figures_follow_every_change_to_rows_progress_and_targets(communes):
+    plan = plan_with_rows(communes["an"], due=[["2024-01-31"], ["2024-02-28"]])
+    board = lambda: rows_by_name(district_dashboard(unit=communes["district"], year=2024, today=TODAY))["An Thử"]  # noqa: E731
+    assert (board().rows, board().overdue_rows) == (2, 2)
+    first = plan.sections.get().tasks.order_by("pk").first()
+    TaskProgress.objects.create(task=first, period=ReportingPeriod.objects.first(), status=Progress.DONE)
+    assert board().overdue_rows == 1  # a result recorded
+    TaskFactory(section=plan.sections.get(), due_dates=["2024-03-31"])
+    assert (board().rows, board().overdue_rows) == (3, 2)  # a row added
+    Task.objects.filter(pk=first.pk).update(due_dates=["2024-12-31"])  # a bulk path, no save()
+    assert board().overdue_rows == 2
+    target(plan, "kpi-a", "40", "50")
+    assert board().kpi_below == 1  # a weaker target
+
+
+def test_figures_are_computed_once_until_something_changes(communes):
+    plan_with_rows(communes["an"], due=[["2024-01-31"]])
+    district_dashboard(unit=communes["district"], year=2024, today=TODAY)
+    computed = PlanFigures.objects.get()
+    with CaptureQueriesContext(connection) as queries:
+        district_dashboard(unit=communes["district"], year=2024, today=TODAY)
+    assert not any("INSERT" in query["sql"] or "tasks_task" in query["sql"] for query in queries.captured_queries)
+    assert PlanFigures.objects.get().computed_at == computed.computed_at
+
+
+def test_the_country_shows_its_provinces_and_no_commune_until_one_is_chosen(client):
+    nation = unit(Unit.Kind.NATION, "Cả nước")
+    north, south = unit(Unit.Kind.PROVINCE, "Tỉnh Bắc", nation), unit(Unit.Kind.PROVINCE, "Tỉnh Nam", nation)
+    plan_with_rows(unit(Unit.Kind.COMMUNE, "Xã Một", north), status=Status.SUBMITTED, due=[["2024-01-31"], []])
+    unit(Unit.Kind.COMMUNE, "Xã Hai", north)
+    plan_with_rows(unit(Unit.Kind.WARD, "Phường Ba", south), status=Status.ISSUED, due=[[]])
+    board = district_dashboard(unit=nation, year=2024, today=TODAY)
+    assert board.summary_only and board.rows == [] and board.total == 3
+    below = {row.unit.name: row for row in board.below}
+    assert (below["Tỉnh Bắc"].communes, below["Tỉnh Bắc"].planned, below["Tỉnh Bắc"].waiting) == (2, 1, 1)
+    assert (below["Tỉnh Bắc"].rows, below["Tỉnh Bắc"].overdue_rows) == (2, 1)
+    assert below["Tỉnh Nam"].by_status == {Status.ISSUED: 1}
+    assert dict((key, count) for key, _, count in board.counts)[NO_PLAN] == 1
+    client.force_login(member(nation, Membership.Role.REVIEWER))
+    page = client.get(URL, {"nam": 2024})
+    assert "Chọn một đơn vị ở trên" in page.content.decode()
+    province = client.get(dict((row.unit.name, url) for row, url in page.context["below"])["Tỉnh Bắc"])
+    assert [row.unit.name for row in province.context["board"].rows] == ["Xã Hai", "Xã Một"]
+
+
+def test_a_search_at_the_national_level_lists_the_communes_it_finds(communes):
+    nation = unit(Unit.Kind.NATION, "Cả nước")
+    communes["province"].parent = nation
+    communes["province"].save()
+    board = district_dashboard(unit=nation, year=2024, query="an thu", today=TODAY)
+    assert [row.unit.name for row in board.rows] == ["An Thử"]
