@@ -53,7 +53,7 @@ def plan_page(user, params, *, per_page=PAGE_SIZE):
     """One page of the plans `user` sees, filtered by the request's `nam` (year), `trang_thai`
     (status) and `q` (unit or parent unit name); `trang` is the page number."""
     plans = listed_plans(user)
-    years = sorted(set(plans.order_by().values_list("year", flat=True)), reverse=True)
+    years = list(plans.order_by("-year").values_list("year", flat=True).distinct())
     year = _year(params.get("nam"))
     status = params.get("trang_thai", "")
     status = status if status in Plan.Status.values else ""
