@@ -1,8 +1,14 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import path
+from simple_history.admin import SimpleHistoryAdmin
 
 from .audit import can_read_audit_log, events_visible_to
 from .models import AuditEvent, Membership, Unit, User
+from .reorganisation import ReorganisationError, parse_file, reorganise
 
 
 class MembershipInline(admin.TabularInline):
@@ -11,13 +17,64 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["unit"]
 
 
+class ReorganiseForm(forms.Form):
+    text = forms.CharField(
+        label="Tệp tổ chức lại (JSON)",
+        widget=forms.Textarea(attrs={"rows": 16, "cols": 100, "spellcheck": "false"}),
+        help_text='{"effective": "2025-07-01", "operations": [{"op": "dissolve", "unit": …}, …], "memberships": […]}',
+        required=False,
+    )
+    file = forms.FileField(label="hoặc tải tệp lên", required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload is not None:
+            cleaned["text"] = upload.read(1_000_000).decode("utf-8", errors="replace")
+        if not (cleaned.get("text") or "").strip():
+            raise forms.ValidationError("Hãy dán nội dung tệp JSON hoặc chọn tệp.")
+        return cleaned
+
+
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "official_code", "parent"]
-    list_filter = ["kind"]
+class UnitAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "official_code", "parent", "valid_from", "valid_until"]
+    list_filter = ["kind", ("valid_until", admin.EmptyFieldListFilter)]
     search_fields = ["name", "official_code", "slug"]
     autocomplete_fields = ["parent"]
+    filter_horizontal = ["predecessors"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.reorganise_view)
+        return [path("to-chuc-lai/", view, name="orgs_unit_reorganise"), *super().get_urls()]
+
+    def reorganise_view(self, request):
+        """Preview a reorganisation (what it would change), then apply it: orgs.reorganisation."""
+        if not request.user.is_superuser:
+            raise PermissionDenied("Chỉ quản trị hệ thống được tổ chức lại cây đơn vị.")
+        form = ReorganiseForm(request.POST or None, request.FILES or None)
+        result, error = None, ""
+        if request.method == "POST" and form.is_valid():
+            apply = "apply" in request.POST
+            try:
+                result = reorganise(parse_file(form.cleaned_data["text"]), actor=request.user, dry_run=not apply)
+            except ReorganisationError as refused:
+                error = str(refused)
+            else:
+                if result.applied:
+                    messages.success(request, f"Đã tổ chức lại đơn vị ({len(result.changes)} thay đổi).")
+                    return redirect("admin:orgs_unit_changelist")
+                form = ReorganiseForm(initial={"text": form.cleaned_data["text"]})
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Tổ chức lại đơn vị hành chính",
+            "form": form,
+            "result": result,
+            "error": error,
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/orgs/unit/reorganise.html", context)
 
 
 @admin.register(User)
@@ -29,7 +86,7 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "unit", "role"]
+    list_display = ["user", "unit", "role", "ended_on"]
     list_filter = ["role", "unit__kind"]
     search_fields = ["user__username", "unit__name"]
     autocomplete_fields = ["user", "unit"]

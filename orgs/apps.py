@@ -22,3 +22,21 @@ class OrgsConfig(AppConfig):
         signals.user_logged_in.connect(audit.on_login, dispatch_uid="orgs.audit.login")
         signals.user_logged_out.connect(audit.on_logout, dispatch_uid="orgs.audit.logout")
         signals.user_login_failed.connect(audit.on_login_failed, dispatch_uid="orgs.audit.login_failed")
+
+        # A unit's historical record says from which day its state held (orgs.models.UnitHistoryBase).
+        from simple_history.signals import pre_create_historical_record
+
+        pre_create_historical_record.connect(_date_unit_history, dispatch_uid="orgs.unit_history_effective_on")
+
+
+def _date_unit_history(sender, instance, history_instance, **kwargs):
+    from django.utils import timezone
+
+    from .models import Unit
+
+    if not isinstance(instance, Unit):
+        return
+    if history_instance.history_type == "+":
+        history_instance.effective_on = instance.valid_from
+    else:
+        history_instance.effective_on = getattr(instance, "_history_effective", None) or timezone.localdate()

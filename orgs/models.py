@@ -1,5 +1,20 @@
+from datetime import date
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models, transaction
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+
+class UnitHistoryBase(models.Model):
+    """What a historical record of a unit adds: the day its state took effect. A reorganisation dates
+    its changes on their effective day, whenever it is applied; a unit's first state holds from its
+    `valid_from` (blank: from always); any other change from the day it was saved."""
+
+    effective_on = models.DateField("có hiệu lực từ ngày", null=True, blank=True)
+
+    class Meta:
+        abstract = True
 
 
 class Unit(models.Model):
@@ -8,10 +23,12 @@ class Unit(models.Model):
     class Kind(models.TextChoices):
         NATION = "trung_uong", "Trung ương"  # the national level: it reviews every province
         PROVINCE = "tinh", "Tỉnh"
+        CITY = "thanh_pho", "Thành phố"  # a centrally governed city: a province-level unit
         DISTRICT = "huyen", "Huyện"
         COMMUNE = "xa", "Xã"
         WARD = "phuong", "Phường"
         TOWNSHIP = "thi_tran", "Thị trấn"
+        SPECIAL_ZONE = "dac_khu", "Đặc khu"  # since 2025: a commune-level unit (island districts)
 
     slug = models.SlugField("mã nội bộ", max_length=80, unique=True)
     name = models.CharField("tên", max_length=200)
@@ -24,6 +41,21 @@ class Unit(models.Model):
     )
     # Materialised path of ids ("/3/17/"): "every unit below X" is one indexed prefix query.
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    # When the unit existed: from its creation (blank: always) until the day it ended (merged into
+    # another, dissolved: orgs.reorganisation). An ended unit keeps its plans, which stay readable.
+    valid_from = models.DateField("hiệu lực từ ngày", null=True, blank=True)
+    valid_until = models.DateField("hết hiệu lực từ ngày", null=True, blank=True)
+    predecessors = models.ManyToManyField(
+        "self", verbose_name="đơn vị tiền thân", symmetrical=False, blank=True, related_name="successors"
+    )
+
+    _history_effective: date  # set before a save: the day the change takes effect (orgs.reorganisation)
+
+    # Every change (name, kind, parent) is kept with the date it took effect: the tree as it was on any
+    # day (tree_as_of), e.g. a 2024 plan under the district that printed it.
+    history = HistoricalRecords(
+        verbose_name="lịch sử đơn vị", verbose_name_plural="lịch sử đơn vị", bases=[UnitHistoryBase]
+    )
 
     class Meta:
         verbose_name = "đơn vị"
@@ -57,6 +89,29 @@ class Unit(models.Model):
     def is_commune_level(self):
         return self.kind in COMMUNE_LEVEL_KINDS
 
+    def as_of(self, day):
+        """The unit as it was on `day` (its name, kind and parent then), from its history; itself when
+        it has no history."""
+        # Of the states in force by `day`, the one recorded last (a reorganisation applied late but
+        # effective earlier is recorded after the states it replaces).
+        records = self.history.filter(models.Q(effective_on__lte=day) | models.Q(effective_on__isnull=True))
+        record = records.order_by("history_date").last()
+        return record.instance if record is not None else self
+
+    def chain_as_of(self, day):
+        """The unit and the units above it, as they were on `day`: [xã Lê Lợi, huyện Gia Lộc, tỉnh Hải Dương]."""
+        chain, unit, seen = [], self.as_of(day), set()
+        while unit is not None and unit.pk not in seen:
+            chain.append(unit)
+            seen.add(unit.pk)
+            parent = Unit.objects.filter(pk=unit.parent_id).first() if unit.parent_id else None
+            unit = parent.as_of(day) if parent is not None else None
+        return chain
+
+    def has_ended(self, on=None):
+        """Merged into another unit or dissolved by `on` (today by default)."""
+        return self.valid_until is not None and self.valid_until <= (on or timezone.localdate())
+
     def ancestors(self):
         ids = [int(part) for part in self.path.strip("/").split("/")[:-1] if part]
         return Unit.objects.filter(pk__in=ids).order_by("path")
@@ -67,7 +122,9 @@ class Unit(models.Model):
 
 
 # xã, phường, thị trấn: the level that writes the plans everything else reviews and sums.
-COMMUNE_LEVEL_KINDS = (Unit.Kind.COMMUNE, Unit.Kind.WARD, Unit.Kind.TOWNSHIP)
+COMMUNE_LEVEL_KINDS = (Unit.Kind.COMMUNE, Unit.Kind.WARD, Unit.Kind.TOWNSHIP, Unit.Kind.SPECIAL_ZONE)
+# tỉnh and thành phố trực thuộc trung ương.
+PROVINCE_LEVEL_KINDS = (Unit.Kind.PROVINCE, Unit.Kind.CITY)
 
 
 class User(AbstractUser):
@@ -91,6 +148,9 @@ class Membership(models.Model):
     user = models.ForeignKey(User, verbose_name="người dùng", on_delete=models.CASCADE, related_name="memberships")
     unit = models.ForeignKey(Unit, verbose_name="đơn vị", on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField("vai trò", max_length=10, choices=Role.choices)
+    # The day the membership stopped (its unit merged or dissolved, unless a reorganisation moved it to
+    # the successor): an ended membership gives no right.
+    ended_on = models.DateField("kết thúc từ ngày", null=True, blank=True)
 
     class Meta:
         verbose_name = "thành viên đơn vị"
@@ -126,6 +186,7 @@ class AuditEvent(models.Model):
         PLAN_COMMENT_RESOLVE = "plan.comment.resolve", "Đóng góp ý"
         PLAN_IMPORT = "plan.import", "Nhập kế hoạch từ tệp"
         PLAN_COPY = "plan.copy", "Sao chép kế hoạch năm trước"
+        UNITS_REORGANISED = "units.reorganised", "Tổ chức lại đơn vị hành chính"
 
     created_at = models.DateTimeField("lúc", auto_now_add=True)
     actor = models.ForeignKey(

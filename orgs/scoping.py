@@ -9,6 +9,7 @@ the same roles); outside a request (services called by jobs, commands and tests)
 """
 
 from django.db.models import Q
+from django.utils import timezone
 
 from .models import Membership, Unit
 
@@ -16,14 +17,42 @@ WIDE_ROLES = {Membership.Role.REVIEWER, Membership.Role.ADMIN}
 
 
 def memberships_of(user):
-    """The user's memberships with their units (none for an anonymous or inactive user)."""
+    """The user's current memberships with their units (none for an anonymous or inactive user; a
+    membership that ended — its unit merged or dissolved — gives nothing)."""
     if not user.is_authenticated or not user.is_active:
         return []
-    if not getattr(user, "keeps_memberships", False):
-        return list(user.memberships.select_related("unit"))
-    if getattr(user, "_memberships", None) is None:
-        user._memberships = list(user.memberships.select_related("unit"))
-    return user._memberships
+    if getattr(user, "keeps_memberships", False) and getattr(user, "_memberships", None) is not None:
+        return user._memberships
+    today = timezone.localdate()
+    memberships = list(user.memberships.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today)).select_related("unit"))
+    if getattr(user, "keeps_memberships", False):
+        user._memberships = memberships
+    return memberships
+
+
+def predecessors_of(units):
+    """The ids of every unit the given ones succeeded, at any distance (a merged commune's plans stay
+    readable from the unit it was merged into)."""
+    found: set[int] = set()
+    frontier = {unit.pk for unit in units}
+    while frontier:
+        frontier = (
+            set(
+                Unit.predecessors.through.objects.filter(from_unit_id__in=frontier).values_list("to_unit_id", flat=True)
+            )
+            - found
+        )
+        found |= frontier
+    return found
+
+
+def _inherited(user, memberships):
+    """The predecessors of the user's units (kept for the request, like the memberships)."""
+    if not memberships:
+        return set()
+    if getattr(user, "_predecessors", None) is None or not getattr(user, "keeps_memberships", False):
+        user._predecessors = predecessors_of([membership.unit for membership in memberships])
+    return user._predecessors
 
 
 def units_visible_to(user):
@@ -31,8 +60,11 @@ def units_visible_to(user):
         return Unit.objects.none()
     if user.is_superuser:
         return Unit.objects.all()
-    condition = Q(pk__in=[])
-    for membership in memberships_of(user):
+    memberships = memberships_of(user)
+    condition = (
+        Q(pk__in=predecessors_of([membership.unit for membership in memberships])) if memberships else Q(pk__in=[])
+    )
+    for membership in memberships:
         if membership.role in WIDE_ROLES:
             condition |= Q(path__startswith=membership.unit.path)
         else:

@@ -37,7 +37,16 @@ def ensure_plan_editable(plan):
     revision) makes a plan editable again."""
     if plan.status in LOCKED_STATES:
         raise PermissionDenied(locked_message(plan))
+    if plan.unit_id is not None and plan.unit.has_ended():
+        raise PermissionDenied(ended_message(plan.unit))
     return plan
+
+
+def ended_message(unit):
+    return (
+        f"{unit} đã hết hiệu lực từ ngày {unit.valid_until:%d/%m/%Y} (sáp nhập hoặc giải thể): kế hoạch của "
+        "đơn vị chỉ còn để xem. Kế hoạch mới do đơn vị kế tục lập."
+    )
 
 
 def is_locked(plan):
@@ -47,8 +56,8 @@ def is_locked(plan):
 def can_edit_plan(user, plan):
     """The commune's editor (or its unit administrator) edits a plan while it is a draft or was
     returned; nobody edits a submitted, approved or issued plan."""
-    return plan.status in EDITABLE_STATES and manages_unit(user, plan.unit)
+    return plan.status in EDITABLE_STATES and not plan.unit.has_ended() and manages_unit(user, plan.unit)
 
 
 def can_create_plan(user, unit):
-    return manages_unit(user, unit)
+    return not unit.has_ended() and manages_unit(user, unit)

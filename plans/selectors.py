@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Q
+from django.utils import timezone
 
 from orgs.models import COMMUNE_LEVEL_KINDS, Unit
 from orgs.scoping import MANAGING_ROLES
@@ -24,12 +25,19 @@ def listed_plans(user):
 def creatable_units(user):
     """Commune-level units the user may write a plan for: those they manage themselves
     (orgs.scoping.manages_unit), in one query."""
-    units = Unit.objects.filter(kind__in=COMMUNE_LEVEL_KINDS).select_related("parent").order_by("path")
+    today = timezone.localdate()
+    units = (
+        Unit.objects.filter(kind__in=COMMUNE_LEVEL_KINDS)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=today))
+        .select_related("parent")
+        .order_by("path")
+    )
     if not user.is_authenticated or not user.is_active:
         return units.none()
     if user.is_superuser:
         return units
-    return units.filter(memberships__user=user, memberships__role__in=MANAGING_ROLES).distinct()
+    current = Q(memberships__ended_on__isnull=True) | Q(memberships__ended_on__gt=today)
+    return units.filter(current, memberships__user=user, memberships__role__in=MANAGING_ROLES).distinct()
 
 
 PAGE_SIZE = 50

@@ -1,6 +1,9 @@
+from datetime import date
+
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from plans.access import plan_view
@@ -8,7 +11,7 @@ from plans.copying.services import plan_year_warnings
 from plans.models import Plan, PlanPdf
 from plans.pdf import services
 from plans.pdf.documents import plan_document_context
-from plans.permissions import can_create_plan, can_edit_plan
+from plans.permissions import can_create_plan, can_edit_plan, ended_message
 from plans.selectors import creatable_units, plan_page
 
 
@@ -35,6 +38,15 @@ def plan_detail(request, plan):
     context["can_edit"] = can_edit_plan(request.user, plan)
     context["can_create"] = can_create_plan(request.user, plan.unit)
     context["year_warnings"] = plan_year_warnings(plan) if context["decision"] else []
+    # The units above as they were when the plan was issued (or in its year): a 2024 commune plan stays
+    # under the district that printed it, after the 2025 reorganisation dissolved that district.
+    decision = context["decision"]
+    day = decision.issued_on if decision and decision.issued_on else date(plan.year, 12, 31)
+    context["unit_chain"] = plan.unit.chain_as_of(min(day, timezone.localdate()))
+    today = [str(unit) for unit in plan.unit.chain_as_of(timezone.localdate())]
+    changed = today != [str(unit) for unit in context["unit_chain"]]
+    context["chain_note"] = "theo đơn vị hành chính khi ban hành; nay: " + ", ".join(today) if changed else ""
+    context["unit_ended"] = ended_message(plan.unit) if plan.unit.has_ended() else ""
     return render(request, "plans/plan_detail.html", context)
 
 
