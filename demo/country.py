@@ -8,7 +8,7 @@ mixes with real units."""
 
 import random
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,9 +16,11 @@ from django.utils import timezone
 from orgs.models import Membership, Unit, User
 from periods.models import ReportingPeriod
 from plans.models import Decision, Plan
+from tasks.deadlines import parse_deadline
 from tasks.models import Section, Task, TaskProgress
 
-DEADLINES = [["{y}-03-31"], ["{y}-06-30"], ["{y}-03-31", "{y}-06-30", "{y}-09-30", "{y}-12-31"], ["{y}-12-31"], []]
+REORGANISED = date(2025, 7, 1)  # two-level local government (Nghị quyết 202/2025/QH15)
+DEADLINES = ["Quý I/{y}", "Tháng 6/{y}", "Định kỳ hằng quý", "Trước ngày 31/12/{y}", "Khi có phát sinh"]
 STATUSES = [Plan.Status.ISSUED, Plan.Status.ISSUED, Plan.Status.APPROVED, Plan.Status.SUBMITTED, Plan.Status.DRAFT]
 PROGRESS = [TaskProgress.Status.DONE, TaskProgress.Status.IN_PROGRESS, TaskProgress.Status.NOT_ARISEN, None]
 
@@ -31,7 +33,11 @@ class Country:
 
 
 def province_sizes(communes, provinces, *, biggest=300, smallest=30):
-    """How many communes each province gets: one of `biggest`, one of `smallest`, the rest shared."""
+    """How many communes each province gets: one of `biggest`, one of `smallest`, the rest shared (an
+    even share each for a country too small for that)."""
+    if provinces < 3 or communes < biggest + smallest + provinces - 2:
+        share, extra = divmod(communes, provinces)
+        return [share + (1 if index < extra else 0) for index in range(provinces)]
     rest = communes - biggest - smallest
     share, extra = divmod(rest, provinces - 2)
     return [biggest, smallest] + [share + (1 if index < extra else 0) for index in range(provinces - 2)]
@@ -50,7 +56,7 @@ def generate_country(*, prefix="mau", provinces=34, communes=3321, rows=36, year
     for index, size in enumerate(province_sizes(communes, provinces), 1):
         province = Unit.objects.create(
             slug=f"{prefix}-tinh-{index:02d}",
-            name=f"Tỉnh Mẫu {index:02d} (dữ liệu thử)",
+            name=f"Mẫu {index:02d} (dữ liệu thử)",
             kind=Unit.Kind.PROVINCE,
             parent=nation,
         )
@@ -58,7 +64,7 @@ def generate_country(*, prefix="mau", provinces=34, communes=3321, rows=36, year
     commune_units = []
     for province, size in province_units:
         batch = [
-            Unit(slug=f"{province.slug}-xa-{n:03d}", name=f"Xã Mẫu {n:03d}", kind=Unit.Kind.COMMUNE, parent=province)
+            Unit(slug=f"{province.slug}-xa-{n:03d}", name=f"Mẫu {n:03d}", kind=Unit.Kind.COMMUNE, parent=province)
             for n in range(1, size + 1)
         ]
         created = Unit.objects.bulk_create(batch)
@@ -71,7 +77,33 @@ def generate_country(*, prefix="mau", provinces=34, communes=3321, rows=36, year
     return _country(nation, prefix)
 
 
-def _plans(communes, *, rows, year, rng):
+DEMO_PROVINCE = "tinh-mau"
+
+
+def generate_province(*, slug=DEMO_PROVINCE, name="Mẫu (dữ liệu thử)", communes=6, rows=12, year=None, seed=1):
+    """The post-2025 shape beside the seed tree: one generated province with its communes directly
+    below it (no district), each with a plan of the year. Nothing is created twice. The names say they
+    are generated: the seed documents state no real merger to copy."""
+    existing = Unit.objects.filter(slug=slug).first()
+    if existing is not None:
+        return existing
+    year = year or timezone.localdate().year
+    province = Unit.objects.create(slug=slug, name=name, kind=Unit.Kind.PROVINCE, valid_from=REORGANISED)
+    created = [
+        Unit.objects.create(
+            slug=f"{slug}-xa-{n:02d}",
+            name=f"Mẫu {n:02d}",
+            kind=Unit.Kind.COMMUNE,
+            parent=province,
+            valid_from=REORGANISED,
+        )
+        for n in range(1, communes + 1)
+    ]
+    _plans(created, rows=rows, year=year, rng=random.Random(seed), progress=())  # the year's work is to come
+    return province
+
+
+def _plans(communes, *, rows, year, rng, progress=("Q1", "6M")):
     now = timezone.now()
     plans = Plan.objects.bulk_create(
         Plan(
@@ -87,10 +119,10 @@ def _plans(communes, *, rows, year, rng):
     Decision.objects.bulk_create(
         Decision(
             plan=plan,
-            issuing_body=f"ỦY BAN NHÂN DÂN\n{plan.unit.name.upper()}",
+            issuing_body=f"ỦY BAN NHÂN DÂN\n{str(plan.unit).upper()}",
             place=plan.unit.name,
             summary=f"Ban hành Kế hoạch kiểm soát thủ tục hành chính năm {year}",
-            authority=f"CHỦ TỊCH ỦY BAN NHÂN DÂN {plan.unit.name.upper()}",
+            authority=f"CHỦ TỊCH ỦY BAN NHÂN DÂN {str(plan.unit).upper()}",
             signer_name="Nguyễn Văn A",
         )
         for plan in plans
@@ -103,10 +135,12 @@ def _plans(communes, *, rows, year, rng):
     by_plan = {}
     for section in sections:
         by_plan.setdefault(section.plan_id, []).append(section)
+    meanings = {text: parse_deadline(text.format(y=year), year) for text in DEADLINES}  # five texts, parsed once
     tasks = []
     for plan in plans:
         for row in range(1, rows + 1):
-            due = [d.format(y=year) for d in DEADLINES[row % len(DEADLINES)]]
+            text = DEADLINES[row % len(DEADLINES)]
+            meaning = meanings[text]
             tasks.append(
                 Task(
                     section=by_plan[plan.pk][row % 4],
@@ -116,13 +150,13 @@ def _plans(communes, *, rows, year, rng):
                     lead="Văn phòng HĐND và UBND xã",
                     partners="Công chức chuyên môn",
                     product="Báo cáo",
-                    deadline_text="Theo thời hạn",
-                    deadline_kind="fixed" if len(due) == 1 else "recurring" if due else "unknown",
-                    due_dates=due,
+                    deadline_text=text.format(y=year),
+                    deadline_kind=meaning.kind,
+                    due_dates=[day.isoformat() for day in meaning.due_dates],
                 )
             )
     tasks = Task.objects.bulk_create(tasks, batch_size=5000)
-    periods = list(ReportingPeriod.objects.filter(code__in=["Q1", "6M"]))
+    periods = list(ReportingPeriod.objects.filter(code__in=progress))
     TaskProgress.objects.bulk_create(
         (
             TaskProgress(task=task, period=period, status=status)

@@ -1,6 +1,9 @@
-"""The demo data (`manage.py seed_demo`): the unit tree, the KPI catalogue, the four real plans of
-../shared/seeds transcribed in fixtures/plans/*.json with the results one of them reported, and one demo
-account per role per unit. For a local machine only: the accounts share one known password.
+"""The demo data (`manage.py seed_demo`): the unit tree as the seed documents show it (2023–2024:
+tỉnh → huyện → xã), the KPI catalogue, the four real plans of ../shared/seeds transcribed in
+fixtures/plans/*.json with the results one of them reported; beside them today's shape, a generated
+province with its communes directly below (demo.country.generate_province); and one demo account per
+role per unit (for the generated province: the province and its first commune). For a local machine
+only: the accounts share one known password.
 
 The app sits on top of every other (README, "Layout"): it only calls their loaders."""
 
@@ -11,8 +14,9 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from demo.country import generate_province
 from indicators.services import load_catalogue
-from orgs.models import Membership, Unit, User
+from orgs.models import Membership, User
 from orgs.services import load_units
 from periods.cutoffs import ensure_periods
 from periods.models import ReportingPeriod
@@ -46,7 +50,9 @@ def seed_demo(*, reset=False):
         existing.delete()
         load_seed_plan(data, unit=unit)
         loaded += 1
-    ensure_demo_users(password=settings.DEMO_PASSWORD, units=Unit.objects.all())
+    province = generate_province()
+    demo_units = [*units.values(), province, *province.children.order_by("slug")[:1]]
+    ensure_demo_users(password=settings.DEMO_PASSWORD, units=demo_units)
     return units, loaded, kept
 
 

@@ -181,7 +181,7 @@ class World:
                 client = Client()
                 client.force_login(user)
                 self.users[user.username] = (user, unit, role, client)
-        self.plans = list(Plan.objects.select_related("unit").order_by("pk"))
+        self.plans = list(Plan.objects.filter(unit__slug__in=UNITS).select_related("unit").order_by("pk"))
         self.visible = {
             name: set(units_visible_to(user).values_list("pk", flat=True))
             for name, (user, *_rest) in self.users.items()

@@ -41,7 +41,9 @@ def test_seed_demo_keeps_a_plan_someone_edited(seed):
 
 
 def test_seed_demo_creates_one_user_per_role_per_unit(seed):
-    assert Membership.objects.count() == Unit.objects.count() * len(Membership.Role.choices)
+    # every unit of the seed tree, and the generated province with its first commune
+    demo_units = Unit.objects.exclude(slug__startswith="tinh-mau").count() + 2
+    assert Membership.objects.count() == demo_units * len(Membership.Role.choices)
     assert Membership.objects.filter(user__username="gia-loc-reviewer", unit__slug="gia-loc", role="reviewer").exists()
 
 
@@ -116,3 +118,11 @@ def test_thanh_thuy_9_month_results_are_as_printed(seed):
         "II.6",
         "III.1",
     ]
+
+
+def test_seed_demo_adds_todays_shape_a_generated_province_with_communes_directly_below(seed):
+    province = Unit.objects.get(slug="tinh-mau")
+    assert str(province) == "Tỉnh Mẫu (dữ liệu thử)"
+    communes = list(province.children.all())
+    assert communes and all(unit.kind == Unit.Kind.COMMUNE and unit.plans.exists() for unit in communes)
+    assert Membership.objects.filter(user__username="tinh-mau-reviewer", unit=province).exists()
