@@ -76,6 +76,9 @@ class ReportBatch(models.Model):
     )
     period = models.ForeignKey(ReportingPeriod, verbose_name="kỳ báo cáo", on_delete=models.PROTECT)
     year = models.PositiveSmallIntegerField("năm")
+    # How many communes' reports the batch makes: their jobs are queued a chunk at a time
+    # (reports.services.advance_batch), so the ones not queued yet have no document yet.
+    planned = models.PositiveIntegerField("số báo cáo", default=0)
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
 
     class Meta:
@@ -87,11 +90,14 @@ class ReportBatch(models.Model):
         return f"Báo cáo {self.period.label_for(self.year)} – các xã thuộc {self.unit}"
 
     def counts(self):
-        """{"total", "done", "failed", "active", "finished", "percent"} over the batch's documents."""
-        states = list(self.documents.values_list("state", flat=True))
-        done = states.count(JobState.DONE)
-        failed = states.count(JobState.FAILED)
-        total = len(states)
+        """{"total", "done", "failed", "active", "finished", "percent"} over the batch (one query): the
+        reports not queued yet count as active."""
+        by_state = dict(
+            self.documents.order_by().values("state").annotate(n=models.Count("pk")).values_list("state", "n")
+        )
+        done = by_state.get(JobState.DONE, 0)
+        failed = by_state.get(JobState.FAILED, 0)
+        total = max(self.planned, sum(by_state.values()))
         finished = done + failed
         return {
             "total": total,

@@ -17,9 +17,11 @@ import logging
 from decimal import Decimal
 
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import Count, F
 from django.utils import timezone
 
 from indicators.selectors import kpi_rows
@@ -300,20 +302,45 @@ def batch_plans(*, unit, year):
 
 
 def request_batch(*, reviewer, unit, period, year):
-    """One action: a render job for the period's report of every commune below `unit` that has a plan
-    for `year`. Each commune is its own job: one that fails records its error and the others go on."""
+    """One action: the period's report of every commune below `unit` that has a plan for `year`. Each
+    commune is its own job (one that fails records its error and the others go on); they are queued a
+    chunk at a time (advance_batch), so a province's or the country's batch never puts thousands of
+    messages and rows in flight at once."""
     if not can_request_batch(reviewer, unit):
         raise PermissionDenied(f"Chỉ cán bộ thẩm định của {unit} được tạo báo cáo của các xã thuộc đơn vị này.")
-    batch = ReportBatch.objects.create(requested_by=reviewer, unit=unit, period=period, year=year)
-    for plan in batch_plans(unit=unit, year=year):
-        try:
-            request_report(plan=plan, period=period, user=reviewer, batch=batch, again=True)
-        except Exception:  # one commune's trouble never stops the batch
-            logger.exception("Could not queue the report of plan %s in batch %s", plan.pk, batch.pk)
-            job, _ = ReportDocument.objects.get_or_create(plan=plan, period=period, plan_version=plan.version)
-            ReportDocument.objects.filter(pk=job.pk).update(batch=batch)
-            job.mark_failed("Không gửi được yêu cầu tạo báo cáo. Hãy thử lại.")
+    plans = batch_plans(unit=unit, year=year)
+    batch = ReportBatch.objects.create(requested_by=reviewer, unit=unit, period=period, year=year, planned=len(plans))
+    advance_batch(batch_id=batch.pk)
     return batch
+
+
+def advance_batch(*, batch_id):
+    """Queue the batch's next reports, so that at most settings.REPORT_BATCH_CHUNK are waiting or
+    running: at the start, after each of its reports finishes, and from the periodic job. Returns how
+    many it queued."""
+    with transaction.atomic():
+        locked = ReportBatch.objects.select_for_update(of=("self",))  # one advance at a time per batch
+        batch = locked.select_related("unit", "period", "requested_by").get(pk=batch_id)
+        in_flight = batch.documents.filter(state__in=[JobState.QUEUED, JobState.RUNNING]).count()
+        room = settings.REPORT_BATCH_CHUNK - in_flight
+        if room <= 0:
+            return 0
+        started = set(batch.documents.values_list("plan_id", flat=True))
+        waiting = [plan for plan in batch_plans(unit=batch.unit, year=batch.year) if plan.pk not in started][:room]
+        for plan in waiting:
+            try:
+                request_report(plan=plan, period=batch.period, user=batch.requested_by, batch=batch, again=True)
+            except Exception:  # one commune's trouble never stops the batch
+                logger.exception("Could not queue the report of plan %s in batch %s", plan.pk, batch.pk)
+                job, _ = ReportDocument.objects.get_or_create(plan=plan, period=batch.period, plan_version=plan.version)
+                ReportDocument.objects.filter(pk=job.pk).update(batch=batch)
+                job.mark_failed("Không gửi được yêu cầu tạo báo cáo. Hãy thử lại.")
+    return len(waiting)
+
+
+def unfinished_batches():
+    """Batches some of whose reports are not queued yet (for the periodic job)."""
+    return ReportBatch.objects.annotate(started=Count("documents")).filter(planned__gt=F("started"))
 
 
 def retry_batch_document(*, batch, document, user):

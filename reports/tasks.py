@@ -13,7 +13,16 @@ from . import services
 def render_report(self, plan_id, period, version=None):
     """The report (PDF + .xlsx) of a plan for a period code ("9M"); idempotent, see services."""
     job = services.render_report_now(plan_id=plan_id, period_code=period, version=version, task_id=self.request.id)
+    if job.batch_id is not None and not job.is_active:
+        services.advance_batch(batch_id=job.batch_id)  # its place in the batch's chunk is free: the next one
     return job.state
+
+
+@shared_task(**RETRY_POLICY)
+def advance_batches():
+    """Periodic: queue the next reports of batches whose chunk emptied without queuing them (a worker
+    lost between a report and the next chunk). Returns how many reports it queued."""
+    return sum(services.advance_batch(batch_id=batch.pk) for batch in services.unfinished_batches())
 
 
 @shared_task(**RETRY_POLICY)

@@ -204,7 +204,12 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = 200
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("WORKER_MAX_MEMORY_KB", default=400_000)  # KiB
 # Jobs queued but lost (Redis restarted empty, a worker killed) are found from their PostgreSQL state
 # and sent again every five minutes by `celery -A tthc_portal beat` (or `manage.py recover_jobs` from cron).
-CELERY_BEAT_SCHEDULE = {"recover-lost-jobs": {"task": "tthc_portal.jobs.recover", "schedule": 300.0}}
+CELERY_BEAT_SCHEDULE = {
+    "recover-lost-jobs": {"task": "tthc_portal.jobs.recover", "schedule": 300.0},
+    "advance-report-batches": {"task": "reports.tasks.advance_batches", "schedule": 300.0},
+}
+# A reviewer's batch of reports is queued this many at a time (reports.services.advance_batch).
+REPORT_BATCH_CHUNK = env.int("REPORT_BATCH_CHUNK", default=50)
 # /healthz: a worker that answered a ping within this many seconds counts as alive.
 HEALTH_WORKER_FRESH_SECONDS = env.int("HEALTH_WORKER_FRESH_SECONDS", default=120)
 CELERY_TASK_SERIALIZER = "json"

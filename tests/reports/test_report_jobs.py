@@ -15,7 +15,7 @@ from orgs.models import Unit
 from periods.models import ReportingPeriod
 from plans.models import Plan, PlanPdf
 from reports.models import ProgressSnapshot, ReportDocument
-from reports.services import render_report_now, request_batch, request_report
+from reports.services import advance_batch, render_report_now, request_batch, request_report
 from reports.tasks import compute_progress
 from tasks.models import TaskProgress
 from tests.factories import DecisionFactory, PlanFactory, SectionFactory, TaskFactory, UnitFactory, member
@@ -183,6 +183,29 @@ def test_the_batch_renders_every_commune_and_goes_on_past_a_failure(
         "Không tạo được báo cáo do lỗi hệ thống. Hãy thử lại; nếu vẫn lỗi, báo quản trị hệ thống.",
     )
     assert batch.counts() == {"total": 3, "done": 2, "failed": 1, "active": 0, "finished": 3, "percent": 100}
+
+
+def test_a_batch_queues_its_reports_a_chunk_at_a_time(
+    district, nine_months, settings, django_capture_on_commit_callbacks
+):
+    settings.REPORT_BATCH_CHUNK = 2
+    with django_capture_on_commit_callbacks(execute=False):  # nothing runs: the jobs stay queued
+        batch = request_batch(reviewer=member(district, "reviewer"), unit=district, period=nine_months, year=2023)
+        assert batch.documents.count() == 2  # the first chunk only
+        assert batch.counts() == {"total": 3, "done": 0, "failed": 0, "active": 3, "finished": 0, "percent": 0}
+        assert advance_batch(batch_id=batch.pk) == 0  # the chunk is full
+        batch.documents.filter(pk=batch.documents.order_by("pk").first().pk).update(state=JobState.DONE)
+        assert advance_batch(batch_id=batch.pk) == 1  # a place freed: the last commune
+        assert batch.documents.count() == 3 and advance_batch(batch_id=batch.pk) == 0
+
+
+def test_a_batch_runs_to_its_end_one_chunk_after_the_other(
+    district, nine_months, settings, django_capture_on_commit_callbacks
+):
+    settings.REPORT_BATCH_CHUNK = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = request_batch(reviewer=member(district, "reviewer"), unit=district, period=nine_months, year=2023)
+    assert batch.counts()["done"] == 3 and batch.counts()["active"] == 0
 
 
 def test_only_a_reviewer_of_the_unit_may_batch(district, nine_months):
