@@ -14,8 +14,11 @@ worker_class = "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5
-max_requests = 2000  # a worker is replaced now and then: memory stays flat
-max_requests_jitter = 200
+# The application is loaded once, before the workers fork: a worker that is replaced (now and then,
+# so memory stays flat) starts serving at once instead of spending seconds of CPU importing Django.
+preload_app = True
+max_requests = 10000
+max_requests_jitter = 1000
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'

@@ -5,6 +5,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from tthc_portal.caching import cached
+
 
 class UnitHistoryBase(models.Model):
     """What a historical record of a unit adds: the day its state took effect. A reorganisation dates
@@ -107,6 +109,13 @@ class Unit(models.Model):
             parent = Unit.objects.filter(pk=unit.parent_id).first() if unit.parent_id else None
             unit = parent.as_of(day) if parent is not None else None
         return chain
+
+    def chain_labels_as_of(self, day):
+        """["Xã Lê Lợi", "Huyện Gia Lộc", "Tỉnh Hải Dương"]: chain_as_of's names, kept in the cache until
+        the units' history grows (a reorganisation, a rename, a move)."""
+        generation = Unit.history.aggregate(last=models.Max("history_id"), count=models.Count("history_id"))
+        key = ("unit-chain", self.pk, day.isoformat(), generation["last"], generation["count"])
+        return cached(key, lambda: [str(unit) for unit in self.chain_as_of(day)])
 
     def has_ended(self, on=None):
         """Merged into another unit or dissolved by `on` (today by default)."""

@@ -2,7 +2,9 @@ from datetime import date
 
 from django.contrib import messages
 from django.http import FileResponse, Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -13,6 +15,8 @@ from plans.pdf import services
 from plans.pdf.documents import plan_document_context
 from plans.permissions import can_create_plan, can_edit_plan, ended_message
 from plans.selectors import creatable_units, plan_page
+from plans.workflow.views import fill_comment_slots
+from tthc_portal.caching import cached, plan_key
 
 
 def _current_pdf(plan):
@@ -30,21 +34,35 @@ def plan_list(request):
     return render(request, "plans/plan_list.html", context)
 
 
+def plan_document_fragment(plan):
+    """The plan as issued (templates/plans/_document.html), rendered once per plan version and kept:
+    the same for every viewer but for the rows' comments, which are slots (fill_comment_slots)."""
+    return cached(
+        ("plan-document", *plan_key(plan)),
+        lambda: render_to_string("plans/_document.html", plan_document_context(plan)),
+    )
+
+
 @require_GET
 @plan_view
 def plan_detail(request, plan):
-    context = plan_document_context(plan)
+    decision = getattr(plan, "decision", None)
+    context = {"plan": plan, "decision": decision}
+    context["document"] = fill_comment_slots(
+        plan_document_fragment(plan), user=request.user, plan=plan, csrf_token=get_token(request)
+    )
     context["pdf"] = _current_pdf(plan)
     context["can_edit"] = can_edit_plan(request.user, plan)
     context["can_create"] = can_create_plan(request.user, plan.unit)
-    context["year_warnings"] = plan_year_warnings(plan) if context["decision"] else []
+    context["year_warnings"] = (
+        cached(("year-warnings", *plan_key(plan)), lambda: plan_year_warnings(plan)) if context["decision"] else []
+    )
     # The units above as they were when the plan was issued (or in its year): a 2024 commune plan stays
     # under the district that printed it, after the 2025 reorganisation dissolved that district.
-    decision = context["decision"]
     day = decision.issued_on if decision and decision.issued_on else date(plan.year, 12, 31)
-    context["unit_chain"] = plan.unit.chain_as_of(min(day, timezone.localdate()))
-    today = [str(unit) for unit in plan.unit.chain_as_of(timezone.localdate())]
-    changed = today != [str(unit) for unit in context["unit_chain"]]
+    context["unit_chain"] = plan.unit.chain_labels_as_of(min(day, timezone.localdate()))
+    today = plan.unit.chain_labels_as_of(timezone.localdate())
+    changed = today != context["unit_chain"]
     context["chain_note"] = "theo đơn vị hành chính khi ban hành; nay: " + ", ".join(today) if changed else ""
     context["unit_ended"] = ended_message(plan.unit) if plan.unit.has_ended() else ""
     return render(request, "plans/plan_detail.html", context)

@@ -114,9 +114,14 @@ def district_dashboard(*, unit, year, status=None, query="", overdue_only=False,
     communes = list(
         Unit.objects.filter(path__startswith=unit.path, kind__in=COMMUNE_LEVEL_KINDS)
         .exclude(pk=unit.pk)
-        .select_related("parent")
         .order_by("path")
     )
+    # Their parents are the few units above them: read once each, not once per commune.
+    parents = Unit.objects.in_bulk({commune.parent_id for commune in communes if commune.parent_id})
+    parent_field = Unit._meta.get_field("parent")
+    for commune in communes:
+        if commune.parent_id:
+            parent_field.set_cached_value(commune, parents[commune.parent_id])
     rows = {commune.pk: CommuneRow(unit=commune) for commune in communes}
     _attach_plans(rows, unit=unit, year=year)
     plans = {row.plan.pk: row for row in rows.values() if row.plan}
@@ -158,8 +163,29 @@ def _national(*, unit, year, today, sort):
         child_of[pk] = children.get(int(ids[depth])) if len(ids) > depth + 1 else None
     later = Plan.objects.filter(unit=OuterRef("unit"), year=year, revision__gt=OuterRef("revision"))
     in_scope = Plan.objects.filter(year=year, unit__in=communes).exclude(Exists(later)).order_by()
-    plans = list(in_scope.values_list("pk", "unit_id", "status"))
-    figures = plan_figures(in_scope.values("pk"), cutoff=min(today, date(year + 1, 1, 1))) if plans else {}
+    cutoff = min(today, date(year + 1, 1, 1))
+    # Each plan with its stored figures and its change count, in one read; the few whose figures are
+    # missing, older than the plan or of another day are brought up to date (plan_figures).
+    figures, stale = {}, []
+    plans = []
+    for pk, unit_id, status, epoch, current, leaf_rows, kpi_below, overdue_on, overdue_count in in_scope.values_list(
+        "pk",
+        "unit_id",
+        "status",
+        "figures__epoch",
+        "figures__change__epoch",
+        "figures__leaf_rows",
+        "figures__kpi_below",
+        "figures__overdue_on",
+        "figures__overdue_count",
+    ):
+        plans.append((pk, unit_id, status))
+        if epoch is None or epoch != (current or 0) or overdue_on != cutoff:
+            stale.append(pk)
+        else:
+            figures[pk] = (leaf_rows, overdue_count, kpi_below)
+    if stale:
+        figures.update(plan_figures(stale, cutoff=cutoff))
     status_of = {unit_id: status for _, unit_id, status in plans}
     by_status = {key: 0 for key in STATUS_ORDER}
     for unit_id, summed in child_of.items():
@@ -223,9 +249,10 @@ def _attach_plans(rows, *, unit, year):
         .exclude(Exists(later))
         .only("pk", "unit_id", "year", "revision", "status", "submitted_at", "version")
     )
+    unit_field = Plan._meta.get_field("unit")
     for plan in plans:
         if plan.unit_id in rows:
-            plan.unit = rows[plan.unit_id].unit
+            unit_field.set_cached_value(plan, rows[plan.unit_id].unit)
             rows[plan.unit_id].plan = plan
 
 
@@ -235,24 +262,27 @@ def _attach_figures(plans, *, cutoff):
         plans[pk].rows, plans[pk].overdue_rows, plans[pk].kpi_below = rows, overdue, kpi_below
 
 
-def plan_figures(plans, *, cutoff):
+def plan_figures(plans, *, cutoff, ids=None):
     """{plan pk: (leaf rows, overdue rows at `cutoff`, weaker KPI targets)} for `plans` (a list of plan
-    pks, or a queryset of them: a country's 3,321 plans go into the SQL as a subquery, not as a list)
-    from the stored PlanFigures: those whose plan changed since (PlanChange) are computed again, for all
-    of them together, and the overdue count is summed again for a new cut-off day (once a day). In the
-    steady state, three reads of small integer columns whatever the number of plans."""
-    ids = plans if isinstance(plans, list) else list(plans.values_list("pk", flat=True))
-    epochs = dict(PlanChange.objects.filter(plan_id__in=plans).values_list("plan_id", "epoch"))
+    pks, or a queryset of them: a country's 3,321 plans go into the SQL as a subquery, not as a list;
+    `ids`, when the caller has them, spares reading that queryset) from the stored PlanFigures: those
+    whose plan changed since (PlanChange) are computed again, for all of them together, and the
+    overdue count is summed again for a new cut-off day (once a day). In the steady state one read of
+    small integer columns whatever the number of plans."""
+    if ids is None:
+        ids = plans if isinstance(plans, list) else list(plans.values_list("pk", flat=True))
     stored = {
         row[0]: row[1:]
         for row in PlanFigures.objects.filter(plan_id__in=plans).values_list(
-            "plan_id", "epoch", "leaf_rows", "kpi_below", "overdue_on", "overdue_count"
+            "plan_id", "epoch", "leaf_rows", "kpi_below", "overdue_on", "overdue_count", "change__epoch"
         )
     }
-    stale = [pk for pk in ids if pk not in stored or stored[pk][0] != epochs.get(pk, 0)]
+    stale = [pk for pk in ids if pk not in stored or stored[pk][0] != (stored[pk][5] or 0)]
     result = {}
-    for pk, figures in (compute_figures(stale, epochs=epochs, cutoff=cutoff) if stale else {}).items():
-        result[pk] = (figures.leaf_rows, figures.overdue_count, figures.kpi_below)
+    if stale:
+        epochs = dict(PlanChange.objects.filter(plan_id__in=stale).values_list("plan_id", "epoch"))
+        for pk, figures in compute_figures(stale, epochs=epochs, cutoff=cutoff).items():
+            result[pk] = (figures.leaf_rows, figures.overdue_count, figures.kpi_below)
     other_day = [pk for pk in ids if pk not in result and stored[pk][3] != cutoff]
     if other_day:
         updated = list(PlanFigures.objects.filter(plan_id__in=other_day).only("plan_id", "open_due"))
@@ -263,7 +293,7 @@ def plan_figures(plans, *, cutoff):
             result[figures.plan_id] = (stored[figures.plan_id][1], figures.overdue_count, stored[figures.plan_id][2])
     for pk in ids:
         if pk not in result:
-            _, leaf_rows, kpi_below, _, overdue_count = stored[pk]
+            _, leaf_rows, kpi_below, _, overdue_count, _ = stored[pk]
             result[pk] = (leaf_rows, overdue_count, kpi_below)
     return result
 
@@ -331,7 +361,16 @@ def _matches(row, *, status, query, overdue_only):
     return True
 
 
+_FOLDED: dict[str, str] = {}  # names seen by this process, folded (a country has ~3,400 units)
+
+
 def _fold(text):
     """ "Lê Lợi" → "le loi": case and accents do not matter when searching or sorting names."""
-    text = unicodedata.normalize("NFD", (text or "").replace("đ", "d").replace("Đ", "D"))
-    return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold().strip()
+    text = text or ""
+    folded = _FOLDED.get(text)
+    if folded is None:
+        plain = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+        folded = "".join(ch for ch in plain if not unicodedata.combining(ch)).casefold().strip()
+        if len(_FOLDED) < 50_000:
+            _FOLDED[text] = folded
+    return folded

@@ -233,6 +233,15 @@ class PlanFigures(models.Model):
     overdue_on = models.DateField("quá hạn tính đến ngày", null=True, blank=True)
     overdue_count = models.PositiveIntegerField("số nội dung quá hạn", default=0)
     computed_at = models.DateTimeField("tính lúc", auto_now=True)
+    # The plan's PlanChange, joined in the same read (no column: PlanChange.plan_id is a plain number).
+    change = models.ForeignObject(
+        PlanChange,
+        on_delete=models.DO_NOTHING,
+        from_fields=["plan"],
+        to_fields=["plan_id"],
+        null=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "số liệu bảng điều khiển"

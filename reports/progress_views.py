@@ -44,7 +44,7 @@ def progress_view(*, write):
 
 
 def _tally_context(plan, period, sheet):
-    tally = plan_progress(plan=plan, period=period)
+    tally = plan_progress(plan=plan, period=period, sheet=sheet)
     late_keys = {leaf.key for leaf in tally.late}
     late_rows = [row for row in sheet.leaves if row.key in late_keys]
     return {"tally": tally, "late_keys": late_keys, "late_rows": late_rows, "cutoff": period.cutoff(plan.year)}

@@ -184,6 +184,15 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 PORTAL_URL = env("PORTAL_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="tthc-portal@localhost")
 
+# The cache holds figures keyed by the version of what they were computed from (tthc_portal/caching.py):
+# each process keeps its own, nothing needs sharing or invalidating.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": env.int("CACHE_MAX_ENTRIES", default=20000)},
+    }
+}
+
 # Celery: REDIS_URL unset → jobs run in-process (eager); set → a real broker and workers.
 # Safe by default: a job is acknowledged only after it finished (a worker that dies hands it back),
 # every job has soft and hard time limits, a worker is recycled when it grows too large, and Redis

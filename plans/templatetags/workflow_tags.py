@@ -5,6 +5,7 @@ including one is one line (after `{% load workflow_tags %}`):
     {% status_history plan %}        who moved the plan from which state to which, when, why
     {% row_comments plan task %}     the comments on one row (and, for a reviewer, a form to add one)
     {% row_comments plan %}          the comments on the whole plan
+    {% row_comments_slot task %}     a row's place for them in a fragment kept for every viewer
 
 They need `request` in the context (the request context processor) and a `plan`; row comments are
 read once per page whatever the number of rows.
@@ -12,7 +13,7 @@ read once per page whatever the number of rows.
 
 from django import template
 
-from plans.workflow.views import actions_context, history_context, row_context
+from plans.workflow.views import actions_context, comment_slot, history_context, row_comments_html
 
 register = template.Library()
 
@@ -31,6 +32,13 @@ def status_history(plan):
     return history_context(plan)
 
 
-@register.inclusion_tag("plans/workflow/_row_comments.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def row_comments(context, plan, task=None):
-    return {**row_context(user=context["request"].user, plan=plan, task=task), "csrf_token": context.get("csrf_token")}
+    return row_comments_html(user=context["request"].user, plan=plan, task=task, csrf_token=context.get("csrf_token"))
+
+
+@register.simple_tag
+def row_comments_slot(task):
+    """{% row_comments_slot task %}: where the row's comments go, in a fragment kept for every viewer
+    (plans.workflow.views.fill_comment_slots writes them in for each request)."""
+    return comment_slot(task)

@@ -7,7 +7,9 @@ changes: status, locks, buttons) or with the actions fragment again, the input k
 shown, when the step was refused. Without JavaScript the same forms post normally.
 """
 
-from urllib.parse import urlsplit
+import re
+from dataclasses import dataclass
+from urllib.parse import quote, unquote, urlsplit
 
 from django import forms
 from django.contrib import messages
@@ -15,9 +17,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -331,6 +336,52 @@ def _page_cache(plan, user):
     if key not in cache:
         cache[key] = (comments.threads_by_task(plan), comments.rights(user, plan))
     return cache[key]
+
+
+def row_has_nothing(*, user, plan, task=None):
+    """No comment on the row, and this user may not add one: row_context would show an empty block."""
+    by_task, rights = _page_cache(plan, user)
+    return not by_task.get(task.pk if task else None) and not rights.can_comment
+
+
+def row_comments_html(*, user, plan, task=None, csrf_token=None):
+    """templates/plans/workflow/_row_comments.html for one row (or the whole plan, task None). Most
+    rows have nothing to show and nothing to add: their empty block is written without a template."""
+    if row_has_nothing(user=user, plan=plan, task=task):
+        return format_html(
+            '<div class="row-comments is-empty" id="comments-{}" aria-label="{}"></div>',
+            f"task-{task.pk}" if task else f"plan-{plan.pk}",
+            f"Ý kiến về dòng {task.number}" if task else "Ý kiến về toàn bộ kế hoạch",
+        )
+    context = {**row_context(user=user, plan=plan, task=task), "csrf_token": csrf_token}
+    return render_to_string("plans/workflow/_row_comments.html", context)
+
+
+@dataclass(frozen=True)
+class _SlotRow:
+    """What a row's comment block needs of its row (a slot carries no Task)."""
+
+    pk: int
+    number: str
+
+
+_SLOT = re.compile(r"<!--row-comments:(\d+):([^>]*)-->")
+
+
+def comment_slot(task):
+    """A place for a row's comments in HTML kept for every viewer (the plan page's cached document)."""
+    return format_html("<!--row-comments:{}:{}-->", task.pk, quote(task.number or "", safe=""))
+
+
+def fill_comment_slots(html, *, user, plan, csrf_token=None):
+    """`html` with each comment_slot replaced by that row's comments for `user`."""
+    filled = _SLOT.sub(
+        lambda match: row_comments_html(
+            user=user, plan=plan, task=_SlotRow(int(match[1]), unquote(match[2])), csrf_token=csrf_token
+        ),
+        html,
+    )
+    return mark_safe(filled)  # the slots are replaced by HTML escaped by format_html or a template
 
 
 def row_context(*, user, plan, task=None, form=None, error=""):

@@ -178,3 +178,38 @@ def test_a_plan_without_its_decision_still_shows_its_table(client, le_loi_plan):
     response = client.get(reverse("plans:detail", args=[le_loi_plan.pk]))
     assert response.status_code == 200
     assert "chưa có văn bản ban hành" in response.content.decode()
+
+
+# --- the plan page keeps its document per plan version ---------------------------------------------
+
+
+def test_an_edited_row_shows_on_the_plan_page_at_once(client, tree):
+    from plans.editing import services as editing
+    from tasks.models import Task
+
+    log_in(client, tree.editor)
+    page = reverse("plans:detail", args=[tree.plan.pk])
+    assert "Nội dung đã sửa" not in client.get(page).content.decode()  # the document is now kept
+    task = Task.objects.get(section__plan=tree.plan)
+    editing.update_task(task=task, data={"content": "Nội dung đã sửa"}, user=tree.editor)
+    assert "Nội dung đã sửa" in client.get(page).content.decode()
+
+
+def test_each_viewer_sees_the_rows_comments_with_their_own_rights(client, tree):
+    from plans.workflow import comments
+    from plans.workflow import services as workflow
+    from tasks.models import Task
+
+    workflow.submit_plan(plan=tree.plan, user=tree.editor)
+    row = Task.objects.get(section__plan=tree.plan)
+    comments.add_comment(plan=tree.plan, user=tree.district_reviewer, text="Ghi rõ sản phẩm.", task=row)
+    page = reverse("plans:detail", args=[tree.plan.pk])
+
+    def row_html(user):
+        body = log_in(client, user).get(page).content.decode()
+        block = body[body.index(f'id="comments-task-{row.pk}"') :]
+        return block[: block.index("</td>")]
+
+    reviewer, editor = row_html(tree.district_reviewer), row_html(tree.editor)
+    assert "Ghi rõ sản phẩm." in reviewer and "Góp ý dòng này" in reviewer
+    assert "Ghi rõ sản phẩm." in editor and "Góp ý dòng này" not in editor and "Trả lời" in editor

@@ -49,3 +49,13 @@ def test_rows_without_progress_count_as_not_started(seed):
 def test_an_unknown_period_is_refused_with_the_valid_ones(seed):
     with pytest.raises(CommandError, match="Các kỳ: Q1"):
         call_command("plan_progress", unit="Thanh Thủy", year=2023, period="Q9")
+
+
+@pytest.mark.parametrize("code", ["Q1", "9M"])
+def test_the_tally_from_the_progress_sheet_is_the_tally_read_afresh(seed, code):
+    from tasks.progress import period_sheet
+
+    plan = Plan.objects.get(unit__slug="thanh-thuy")
+    period = ReportingPeriod.objects.get(code=code)
+    sheet = period_sheet(plan=plan, period=period)
+    assert plan_progress(plan=plan, period=period, sheet=sheet) == plan_progress(plan=plan, period=period)
