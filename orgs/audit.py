@@ -14,6 +14,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 
 from .models import AuditEvent, Membership, Unit, User
+from .scoping import holds_role
 
 USER_AGENT_LENGTH = AuditEvent._meta.get_field("user_agent").max_length
 PATH_LENGTH = AuditEvent._meta.get_field("path").max_length
@@ -181,7 +182,7 @@ def can_read_audit_log(user):
     """A superuser, or a unit administrator (for the units of its subtree)."""
     if not user.is_authenticated:
         return False
-    return user.is_superuser or user.memberships.filter(role=Membership.Role.ADMIN).exists()
+    return user.is_superuser or holds_role(user, Membership.Role.ADMIN)
 
 
 def events_visible_to(user):

@@ -16,21 +16,32 @@ from plans.pdf.documents import plan_document_context
 from plans.permissions import can_create_plan, can_edit_plan, ended_message
 from plans.selectors import creatable_units, plan_page
 from plans.workflow.views import fill_comment_slots
-from tthc_portal.caching import cached, plan_key
+from tthc_portal.caching import StateCache, cached, plan_key
 
 
 def _current_pdf(plan):
     return PlanPdf.objects.filter(plan=plan, plan_version=plan.version).first()
 
 
+_listings = StateCache(size=256)
+
+
 @require_GET
 def plan_list(request):
     """The plans the user sees, a page at a time, filtered by year, status and unit name."""
-    context = {
-        "listing": plan_page(request.user, request.GET),
-        "statuses": Plan.Status.choices,
-        "can_create": creatable_units(request.user).exists(),
-    }
+    user = request.user
+    # What one user's list shows is the same while nothing was committed: kept per database state.
+    listing, can_create = _listings.get(
+        (
+            user.pk,
+            user.is_superuser,
+            user.is_active,
+            tuple((name, tuple(values)) for name, values in sorted(request.GET.lists())),
+            timezone.localdate(),
+        ),
+        lambda: (plan_page(user, request.GET), creatable_units(user).exists()),
+    )
+    context = {"listing": listing, "statuses": Plan.Status.choices, "can_create": can_create}
     return render(request, "plans/plan_list.html", context)
 
 

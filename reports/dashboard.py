@@ -1,19 +1,23 @@
 """The district dashboard (a selector): every commune-level unit below a reviewer's unit, at any
 depth, with its plan of the year and what needs the reviewer's attention.
 
-Five queries whatever the number of communes: the communes, their plans of the year (latest
-revision), the leaf rows and overdue rows counted per plan, and the KPI targets weaker than the level
-above gave, counted per plan, and the units directly below that are not communes (their figures are
-the communes' summed, UnitRow: how a province or the country drills down). Filtering and sorting
-happen in Python over one row per commune; the page shows 50 of them at a time.
+The same few queries whatever the number of communes: the communes, their parents, their plans of the
+year (latest revision) read as plain values together with the stored figures (PlanFigures: leaf rows,
+overdue rows, KPI targets weaker than the level above gave), and the units directly below that are
+not communes (their figures are the communes' summed, UnitRow: how a province or the country drills
+down). Figures that are not fresh are computed again first (plan_figures). Filtering and sorting happen
+in Python over one row per commune; the page shows 50 of them at a time. The country's dashboard has
+no commune rows: PostgreSQL sums the figures per province (_national). A dashboard is computed once
+per state of the database (tthc_portal.caching.StateCache) and shown again while nothing was committed.
 """
 
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import cached_property
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Case, Count, Exists, F, Func, IntegerField, OuterRef, Q, Sum, Value, When
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from indicators.models import Indicator, PlanTarget
@@ -21,6 +25,7 @@ from orgs.models import COMMUNE_LEVEL_KINDS, Unit
 from plans.models import Plan
 from reports.models import PlanChange, PlanFigures
 from tasks.models import Task, TaskProgress
+from tthc_portal.caching import StateCache
 
 NO_PLAN = "none"
 NO_PLAN_LABEL = "Chưa có kế hoạch"
@@ -48,10 +53,21 @@ SORTS = {  # key → the value a row is sorted by (None: the row goes last, what
 DESCENDING_BY_DEFAULT = {"waiting", "overdue", "kpi", "rows"}
 
 
+@dataclass(frozen=True)
+class PlanSummary:
+    """What the dashboard shows of a commune's plan, read as plain values (no model per plan)."""
+
+    pk: int
+    unit_id: int
+    revision: int
+    status: str
+    submitted_at: datetime | None
+
+
 @dataclass
 class CommuneRow:
     unit: Unit
-    plan: Plan | None = None
+    plan: PlanSummary | None = None
     days_waiting: int | None = None  # days since submission, while the plan waits for review
     rows: int | None = None  # leaf rows, as the report's tally counts them
     overdue_rows: int | None = None  # leaf rows with a passed due date and no result
@@ -105,10 +121,25 @@ class Dashboard:
         return any(row.unit.parent_id != self.unit.pk for row in self.rows)
 
 
+_kept = StateCache(size=128)  # dashboards computed in this process, by database state
+
+
 def district_dashboard(*, unit, year, status=None, query="", overdue_only=False, sort="name", today=None):
     """The dashboard of `unit` for `year`. `status` is a Plan.Status or "none"; `query` matches unit
-    names without regard to case or accents; `sort` is a key of SORTS, "-" in front to reverse."""
+    names without regard to case or accents; `sort` is a key of SORTS, "-" in front to reverse.
+    Computed once per state of the database (tthc_portal.caching.database_state): while nothing was
+    committed since, the same request is answered from what this process computed, never older."""
     today = today or timezone.localdate()
+    arguments = (unit.pk, unit.path, unit.kind, year, status, query, overdue_only, sort, today)
+    return _kept.get(
+        arguments,
+        lambda: _dashboard(
+            unit=unit, year=year, status=status, query=query, overdue_only=overdue_only, sort=sort, today=today
+        ),
+    )
+
+
+def _dashboard(*, unit, year, status, query, overdue_only, sort, today):
     if unit.kind == Unit.Kind.NATION and not (status or query or overdue_only):
         return _national(unit=unit, year=year, today=today, sort=sort)
     communes = list(
@@ -123,11 +154,8 @@ def district_dashboard(*, unit, year, status=None, query="", overdue_only=False,
         if commune.parent_id:
             parent_field.set_cached_value(commune, parents[commune.parent_id])
     rows = {commune.pk: CommuneRow(unit=commune) for commune in communes}
-    _attach_plans(rows, unit=unit, year=year)
-    plans = {row.plan.pk: row for row in rows.values() if row.plan}
-    if plans:
-        _attach_figures(plans, cutoff=min(today, date(year + 1, 1, 1)))
-    for row in plans.values():
+    _attach_plans(rows, unit=unit, year=year, cutoff=min(today, date(year + 1, 1, 1)))
+    for row in rows.values():
         plan = row.plan
         if plan is not None and plan.status == Plan.Status.SUBMITTED and plan.submitted_at:
             row.days_waiting = max(0, (today - timezone.localdate(plan.submitted_at)).days)
@@ -150,60 +178,45 @@ def district_dashboard(*, unit, year, status=None, query="", overdue_only=False,
 def _national(*, unit, year, today, sort):
     """The country's dashboard: the provinces (the units directly below), each with its communes'
     figures summed — no commune row, so it stays small and fast for 3,321 communes; a reviewer opens a
-    province, or searches a commune by name, to see them."""
+    province, or searches a commune by name, to see them. The sums are made by PostgreSQL: one row per
+    (unit below, status), whatever the number of communes."""
     children = {
         child.pk: UnitRow(unit=child)
         for child in Unit.objects.filter(parent=unit).exclude(kind__in=COMMUNE_LEVEL_KINDS).order_by("name")
     }
     depth = len(unit.path.strip("/").split("/"))
-    child_of = {}
-    communes = Unit.objects.filter(path__startswith=unit.path, kind__in=COMMUNE_LEVEL_KINDS)
-    for pk, path in communes.values_list("pk", "path"):
-        ids = path.strip("/").split("/")
-        child_of[pk] = children.get(int(ids[depth])) if len(ids) > depth + 1 else None
-    later = Plan.objects.filter(unit=OuterRef("unit"), year=year, revision__gt=OuterRef("revision"))
-    in_scope = Plan.objects.filter(year=year, unit__in=communes).exclude(Exists(later)).order_by()
+    communes = Unit.objects.filter(path__startswith=unit.path, kind__in=COMMUNE_LEVEL_KINDS).exclude(pk=unit.pk)
     cutoff = min(today, date(year + 1, 1, 1))
-    # Each plan with its stored figures and its change count, in one read; the few whose figures are
-    # missing, older than the plan or of another day are brought up to date (plan_figures).
-    figures, stale = {}, []
-    plans = []
-    for pk, unit_id, status, epoch, current, leaf_rows, kpi_below, overdue_on, overdue_count in in_scope.values_list(
-        "pk",
-        "unit_id",
-        "status",
-        "figures__epoch",
-        "figures__change__epoch",
-        "figures__leaf_rows",
-        "figures__kpi_below",
-        "figures__overdue_on",
-        "figures__overdue_count",
-    ):
-        plans.append((pk, unit_id, status))
-        if epoch is None or epoch != (current or 0) or overdue_on != cutoff:
-            stale.append(pk)
-        else:
-            figures[pk] = (leaf_rows, overdue_count, kpi_below)
-    if stale:
-        figures.update(plan_figures(stale, cutoff=cutoff))
-    status_of = {unit_id: status for _, unit_id, status in plans}
+    in_scope = _latest_plans(year, unit__path__startswith=unit.path, unit__kind__in=COMMUNE_LEVEL_KINDS)
+    sums = _sums_by_child(in_scope, depth=depth, cutoff=cutoff)
+    if any(summed["fresh"] != summed["plans"] for summed in sums):
+        stale = in_scope.alias(fresh=_fresh(cutoff)).filter(fresh=0).values_list("pk", flat=True)
+        plan_figures(list(stale), cutoff=cutoff)
+        sums = _sums_by_child(in_scope, depth=depth, cutoff=cutoff)
     by_status = {key: 0 for key in STATUS_ORDER}
-    for unit_id, summed in child_of.items():
-        status = status_of.get(unit_id, NO_PLAN)
-        by_status[status] += 1
-        if summed is not None:
-            summed.communes += 1
-            summed.by_status[status] = summed.by_status.get(status, 0) + 1
-            summed.waiting += status == Plan.Status.SUBMITTED
-    for pk, unit_id, _ in plans:
-        summed = child_of[unit_id]
-        if summed is not None:
-            rows, overdue, kpi_below = figures[pk]
-            summed.rows, summed.overdue_rows, summed.kpi_below = (
-                summed.rows + rows,
-                summed.overdue_rows + overdue,
-                summed.kpi_below + kpi_below,
-            )
+    for below, communes_below in (
+        communes.annotate(child=_child_id("path", depth)).order_by().values_list("child").annotate(n=Count("pk"))
+    ):
+        by_status[NO_PLAN] += communes_below
+        if below in children:
+            children[below].communes += communes_below
+            children[below].by_status[NO_PLAN] = communes_below
+    for summed in sums:
+        status, plans = summed["status"], summed["plans"]
+        by_status[status] += plans
+        by_status[NO_PLAN] -= plans
+        row = children.get(summed["child"])
+        if row is None:
+            continue
+        row.by_status[status] = plans
+        row.by_status[NO_PLAN] -= plans
+        row.waiting += plans if status == Plan.Status.SUBMITTED else 0
+        row.rows += summed["rows"] or 0
+        row.overdue_rows += summed["overdue"] or 0
+        row.kpi_below += summed["kpi"] or 0
+    for row in children.values():
+        if not row.by_status.get(NO_PLAN):
+            row.by_status.pop(NO_PLAN, None)
     counts = [(key, STATUS_LABELS[key], by_status[key]) for key in STATUS_ORDER]
     sort = sort if sort.lstrip("-") in SORTS else "name"
     return Dashboard(
@@ -211,10 +224,47 @@ def _national(*, unit, year, today, sort):
         year=year,
         rows=[],
         counts=counts,
-        total=len(child_of),
+        total=sum(by_status.values()),
         sort=sort,
         below=list(children.values()),
         summary_only=True,
+    )
+
+
+def _latest_plans(year, **units):
+    """The plans of `year` of the units `units` selects (a filter on Plan), the latest revision of each
+    (an issued plan that was revised is replaced by its new revision); in no particular order."""
+    later = Plan.objects.filter(unit=OuterRef("unit"), year=year, revision__gt=OuterRef("revision"))
+    return Plan.objects.filter(year=year, **units).exclude(Exists(later)).order_by()
+
+
+def _fresh(cutoff):
+    """1 when a plan's stored figures are those of its current change count and of the day `cutoff`, else
+    0 (none stored, the plan changed since, or counted for another day)."""
+    current = Q(figures__epoch=Coalesce(F("figures__change__epoch"), 0), figures__overdue_on=cutoff)
+    return Case(When(current, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def _child_id(path_field, depth):
+    """The id, in a unit's materialised path ("/1/7/42/"), of its ancestor at the level below a unit at
+    `depth` (split_part counts from 1, after the empty part before the leading "/"); a unit directly
+    below gives its own id."""
+    return Cast(Func(F(path_field), Value("/"), Value(depth + 2), function="split_part"), IntegerField())
+
+
+def _sums_by_child(plans, *, depth, cutoff):
+    """Per (unit below, status): the plans, their stored figures summed, and how many of them are fresh."""
+    return list(
+        plans.annotate(child=_child_id("unit__path", depth))
+        .values("child", "status")
+        .annotate(
+            plans=Count("pk"),
+            fresh=Sum(_fresh(cutoff)),
+            rows=Sum("figures__leaf_rows"),
+            overdue=Sum("figures__overdue_count"),
+            kpi=Sum("figures__kpi_below"),
+        )
+        .order_by()
     )
 
 
@@ -241,36 +291,45 @@ def _below(unit, rows):
     return list(children.values())
 
 
-def _attach_plans(rows, *, unit, year):
-    """The year's plan of every commune; after an issued plan was revised, the latest revision."""
-    later = Plan.objects.filter(unit=OuterRef("unit"), year=year, revision__gt=OuterRef("revision"))
-    plans = (
-        Plan.objects.filter(year=year, unit__path__startswith=unit.path, unit__kind__in=COMMUNE_LEVEL_KINDS)
-        .exclude(Exists(later))
-        .only("pk", "unit_id", "year", "revision", "status", "submitted_at", "version")
+def _attach_plans(rows, *, unit, year, cutoff):
+    """The year's plan of every commune (after an issued plan was revised, the latest revision) and its
+    figures, read as plain values in one query with the stored figures; those not fresh (_fresh) are
+    brought up to date by plan_figures."""
+    plans = _latest_plans(year, unit__path__startswith=unit.path, unit__kind__in=COMMUNE_LEVEL_KINDS)
+    read = plans.annotate(fresh=_fresh(cutoff)).values_list(
+        "pk",
+        "unit_id",
+        "revision",
+        "status",
+        "submitted_at",
+        "fresh",
+        "figures__leaf_rows",
+        "figures__overdue_count",
+        "figures__kpi_below",
     )
-    unit_field = Plan._meta.get_field("unit")
-    for plan in plans:
-        if plan.unit_id in rows:
-            unit_field.set_cached_value(plan, rows[plan.unit_id].unit)
-            rows[plan.unit_id].plan = plan
+    stale = {}
+    for pk, unit_id, revision, status, submitted_at, fresh, leaf_rows, overdue, kpi_below in read:
+        row = rows.get(unit_id)
+        if row is None:
+            continue
+        row.plan = PlanSummary(pk=pk, unit_id=unit_id, revision=revision, status=status, submitted_at=submitted_at)
+        if fresh:
+            row.rows, row.overdue_rows, row.kpi_below = leaf_rows, overdue, kpi_below
+        else:
+            stale[pk] = row
+    if stale:
+        for pk, (leaf_rows, overdue, kpi_below) in plan_figures(list(stale), cutoff=cutoff).items():
+            stale[pk].rows, stale[pk].overdue_rows, stale[pk].kpi_below = leaf_rows, overdue, kpi_below
 
 
-def _attach_figures(plans, *, cutoff):
-    """Set rows, overdue_rows and kpi_below of each CommuneRow in `plans` ({plan pk: row})."""
-    for pk, (rows, overdue, kpi_below) in plan_figures(list(plans), cutoff=cutoff).items():
-        plans[pk].rows, plans[pk].overdue_rows, plans[pk].kpi_below = rows, overdue, kpi_below
-
-
-def plan_figures(plans, *, cutoff, ids=None):
+def plan_figures(plans, *, cutoff):
     """{plan pk: (leaf rows, overdue rows at `cutoff`, weaker KPI targets)} for `plans` (a list of plan
-    pks, or a queryset of them: a country's 3,321 plans go into the SQL as a subquery, not as a list;
-    `ids`, when the caller has them, spares reading that queryset) from the stored PlanFigures: those
+    pks, or a queryset of them: a country's 3,321 plans go into the SQL as a subquery, not as a list)
+    from the stored PlanFigures: those
     whose plan changed since (PlanChange) are computed again, for all of them together, and the
     overdue count is summed again for a new cut-off day (once a day). In the steady state one read of
     small integer columns whatever the number of plans."""
-    if ids is None:
-        ids = plans if isinstance(plans, list) else list(plans.values_list("pk", flat=True))
+    ids = plans if isinstance(plans, list) else list(plans.values_list("pk", flat=True))
     stored = {
         row[0]: row[1:]
         for row in PlanFigures.objects.filter(plan_id__in=plans).values_list(

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from orgs.audit import record_refused
 from orgs.models import COMMUNE_LEVEL_KINDS, Membership, Unit
+from orgs.scoping import memberships_of
 from plans.models import Plan
 from reports.dashboard import DESCENDING_BY_DEFAULT, STATUS_LABELS, STATUS_ORDER, district_dashboard
 
@@ -31,10 +32,7 @@ def dashboard_units(user):
     units = Unit.objects.exclude(kind__in=COMMUNE_LEVEL_KINDS).select_related("parent").order_by("path")
     if user.is_superuser:
         return units
-    paths = [
-        membership.unit.path
-        for membership in user.memberships.filter(role=Membership.Role.REVIEWER).select_related("unit")
-    ]
+    paths = [membership.unit.path for membership in memberships_of(user) if membership.role == Membership.Role.REVIEWER]
     if not paths:
         return units.none()
     condition = Q(pk__in=[])

@@ -10,7 +10,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from periods.access import period_or_404
@@ -18,6 +20,7 @@ from periods.models import ReportingPeriod
 from plans.access import plan_view
 from tasks import progress as services
 from tasks.models import ProgressEvidence, TaskProgress
+from tthc_portal.caching import StateCache
 
 from .progress import plan_progress
 from .progress_forms import ProgressForm
@@ -112,9 +115,25 @@ def plan_progress_page(request, plan):
     return redirect("progress:sheet", plan_pk=plan.pk, period_code=period.code)
 
 
+_read_only = StateCache(size=256)  # the sheets as a reader sees them, by database state
+
+
 @require_GET
 @progress_view(write=False)
 def sheet(request, plan, period):
+    if not services.can_record_progress(request.user, plan):
+        # A reader (a reviewer, a signer) sees what every reader sees: rendered once per database state.
+        content = _read_only.get(
+            (plan.pk, plan.version, period.pk, timezone.localdate()),
+            lambda: render_to_string("progress/_sheet_content.html", _sheet_context(request, plan, period)),
+        )
+        context = {
+            "plan": plan,
+            "period_label": period.label_for(plan.year),
+            "cutoff": period.cutoff(plan.year),
+            "content": content,
+        }
+        return render(request, "progress/sheet.html", context)
     context = _sheet_context(request, plan, period)
     edit_pk = request.GET.get("sua", "")
     if context["can_edit"] and edit_pk.isdigit():  # the inline form without JavaScript
