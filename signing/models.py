@@ -1,0 +1,107 @@
+"""Where each signer's and each organisation's signing key is, and the documents the portal issued
+signed. No private key, passphrase or PIN is ever stored here: a key row names a file, a token or a
+service, and the *name* of the secret that opens it (signing.secrets reads it from the environment or
+from the secrets file)."""
+
+import secrets as random
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+# Letters and digits that cannot be mistaken for one another when typed from paper (no 0/O, 1/I/L).
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 10
+
+
+def new_code():
+    """A short code for the verification page, printed on page 1 under the QR code: 10 characters,
+    ~49 bits, so codes cannot be guessed to discover documents."""
+    return "".join(random.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+class SigningKey(models.Model):
+    """The key of one signer (a person: Chủ tịch, Phó Chủ tịch) or one organisation (UBND xã …)."""
+
+    class Backend(models.TextChoices):
+        PKCS12 = "pkcs12", "Tệp PKCS#12 (.p12) trên máy chủ"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người ký",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="signing_key",
+    )
+    unit = models.OneToOneField(
+        "orgs.Unit",
+        verbose_name="cơ quan, tổ chức",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="signing_key",
+    )
+    backend = models.CharField("nơi giữ khóa", max_length=10, choices=Backend.choices, default=Backend.PKCS12)
+    pkcs12_path = models.CharField(
+        "đường dẫn tệp .p12", max_length=500, blank=True, help_text="Trên máy chạy tác vụ ký (Celery worker)."
+    )
+    secret_name = models.CharField(
+        "tên bí mật mở khóa",
+        max_length=100,
+        blank=True,
+        help_text="Tên biến môi trường SIGNING_SECRET_<TÊN> hoặc khóa trong tệp SIGNING_SECRETS_FILE: "
+        "mật khẩu không bao giờ được lưu trong cơ sở dữ liệu.",
+    )
+    image = models.FileField(
+        "hình chữ ký / con dấu (PNG nền trong suốt)", upload_to="signing/images/", blank=True, max_length=300
+    )
+    image_width_mm = models.DecimalField("chiều rộng hình (mm)", max_digits=5, decimal_places=1, default=35)
+    certificate_subject = models.CharField("chủ thể chứng thư", max_length=500, blank=True, editable=False)
+    is_demo = models.BooleanField("khóa thử (DEMO)", default=False)
+
+    class Meta:
+        verbose_name = "khóa ký số"
+        verbose_name_plural = "khóa ký số"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False, unit__isnull=True) | Q(user__isnull=True, unit__isnull=False),
+                name="signing_key_one_owner",
+                violation_error_message="Khóa ký số thuộc về một người ký hoặc một cơ quan, không cả hai.",
+            )
+        ]
+
+    def __str__(self):
+        return f"Khóa ký số của {self.user or self.unit}"
+
+    @property
+    def is_organisation(self):
+        return self.unit_id is not None
+
+
+class IssuedDocument(models.Model):
+    """A signed document as the portal issued it: exactly these bytes (SHA-256), found again by the
+    code printed on its page 1 or by its hash when someone uploads a copy for verification."""
+
+    class Kind(models.TextChoices):
+        DECISION = "decision", "Quyết định ban hành kế hoạch"
+        REPORT = "report", "Báo cáo"
+
+    code = models.CharField("mã tra cứu", max_length=20, unique=True, default=new_code)
+    kind = models.CharField("loại văn bản", max_length=10, choices=Kind.choices)
+    unit = models.ForeignKey("orgs.Unit", verbose_name="cơ quan ban hành", on_delete=models.PROTECT, related_name="+")
+    number_text = models.CharField("số, ký hiệu", max_length=60)
+    title = models.CharField("trích yếu", max_length=500)
+    issued_on = models.DateField("ngày văn bản")
+    file = models.FileField("tệp đã ký", upload_to="signing/issued/", max_length=300)
+    sha256 = models.CharField("SHA-256", max_length=64, unique=True)
+    size = models.PositiveIntegerField("kích thước (byte)")
+    signed_at = models.DateTimeField("ký lúc")
+
+    class Meta:
+        verbose_name = "văn bản đã ký số"
+        verbose_name_plural = "văn bản đã ký số"
+        ordering = ["-signed_at"]
+
+    def __str__(self):
+        return f"{self.number_text} ({self.unit})"

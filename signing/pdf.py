@@ -1,0 +1,73 @@
+"""Signing a PDF (PAdES, pyHanko): each signature an incremental update that covers the whole document
+as it stood, in the order given — the person's first, then the organisation's (Nghị định 30/2020,
+Phụ lục I, part II). Visible signatures are images placed where the document left room for them."""
+
+import io
+from dataclasses import dataclass
+
+from django.conf import settings
+from PIL import Image
+from pyhanko.pdf_utils import images
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers, timestamps
+from pyhanko.stamp import StaticStampStyle
+
+from .keys import SigningFailed, open_signer
+from .models import SigningKey
+
+
+@dataclass
+class Placement:
+    page: int  # 0-based
+    box: tuple[float, float, float, float]  # PDF points, origin at the page's bottom left: x1, y1, x2, y2
+
+
+@dataclass
+class SignatureRequest:
+    key: SigningKey
+    field_name: str  # "ChuKyNguoiCoThamQuyen", "ChuKyCoQuan"
+    reason: str
+    location: str
+    placement: Placement | None = None
+    appearance_png: bytes | None = None  # drawn at the placement's size; None: an invisible signature
+
+
+def timestamper():
+    """The RFC 3161 time-stamping authority of SIGNING_TSA_URL, or None (no timestamp)."""
+    url = settings.SIGNING_TSA_URL
+    return timestamps.HTTPTimeStamper(url, timeout=settings.SIGNING_TSA_TIMEOUT) if url else None
+
+
+def sign_pdf(data: bytes, requests: list[SignatureRequest]) -> bytes:
+    """`data` signed by each request in turn; SigningFailed with a message for the user otherwise."""
+    stamper = timestamper()
+    for request in requests:
+        signer = open_signer(request.key)
+        spec = fields.SigFieldSpec(
+            sig_field_name=request.field_name,
+            on_page=request.placement.page if request.placement else 0,
+            box=request.placement.box if request.placement else None,
+        )
+        style = None
+        if request.appearance_png and request.placement:
+            picture = Image.open(io.BytesIO(request.appearance_png))
+            style = StaticStampStyle(background=images.PdfImage(picture), border_width=0, background_opacity=1.0)
+        metadata = signers.PdfSignatureMetadata(
+            field_name=request.field_name,
+            reason=request.reason,
+            location=request.location,
+            subfilter=fields.SigSeedSubFilter.PADES,
+            md_algorithm="sha256",
+            embed_validation_info=False,
+        )
+        pdf_signer = signers.PdfSigner(
+            metadata, signer=signer, timestamper=stamper, stamp_style=style, new_field_spec=spec
+        )
+        writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+        out = io.BytesIO()
+        try:
+            pdf_signer.sign_pdf(writer, output=out)
+        except (OSError, timestamps.TimestampRequestError) as error:
+            raise SigningFailed(f"Không lấy được dấu thời gian từ máy chủ cấp dấu thời gian: {error}") from None
+        data = out.getvalue()
+    return data
