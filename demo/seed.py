@@ -16,13 +16,14 @@ from django.db import transaction
 
 from demo.country import generate_province
 from indicators.services import load_catalogue
-from orgs.models import Membership, User
+from orgs.models import Membership, Unit, User
 from orgs.services import load_units
 from periods.cutoffs import ensure_periods
 from periods.models import ReportingPeriod
 from plans.loading import load_plan
 from plans.models import Plan
 from reports.models import Report
+from signing.demo import ensure_demo_key
 from tasks.selectors import plan_table
 from tasks.services import record_results
 
@@ -52,7 +53,8 @@ def seed_demo(*, reset=False):
         loaded += 1
     province = generate_province()
     demo_units = [*units.values(), province, *province.children.order_by("slug")[:1]]
-    ensure_demo_users(password=settings.DEMO_PASSWORD, units=demo_units)
+    users = ensure_demo_users(password=settings.DEMO_PASSWORD, units=demo_units)
+    ensure_demo_signing_keys(users=users, units=demo_units)
     return units, loaded, kept
 
 
@@ -92,6 +94,27 @@ def _results(sections, sections_data):
 
 
 @transaction.atomic
+def ensure_demo_signing_keys(*, users, units):
+    """A demo key, signature image and seal for each demo signer and unit (signing.demo)."""
+    for unit in units:
+        if unit.kind != Unit.Kind.NATION:
+            ensure_demo_key(unit=unit, common_name=organisation_name(unit), organisation=organisation_name(unit))
+    for user in users:
+        membership = user.memberships.filter(role=Membership.Role.SIGNER).select_related("unit").first()
+        if membership is not None and membership.unit.kind != Unit.Kind.NATION:
+            ensure_demo_key(
+                user=user,
+                common_name=user.full_name or user.username,
+                organisation=organisation_name(membership.unit),
+                title=f"Chủ tịch {organisation_name(membership.unit)}",
+            )
+
+
+def organisation_name(unit):
+    """ "Ủy ban nhân dân xã Lê Lợi": the people's committee of the unit, as its seal and certificate name it."""
+    return f"Ủy ban nhân dân {unit.get_kind_display().lower()} {unit.name}"
+
+
 def ensure_demo_users(*, password, units):
     """One demo user per role per unit ("<unit slug>-<role>"), created once with the given password."""
     users = []

@@ -14,7 +14,12 @@ class LoginRequiredMiddleware:
     def __call__(self, request):
         if not request.user.is_authenticated:
             path = request.path_info
-            open_paths = (reverse("login"), reverse("healthz"), "/" + settings.STATIC_URL.lstrip("/"))
+            open_paths = (
+                reverse("login"),
+                reverse("healthz"),
+                reverse("signing:verify"),  # anyone holding a document may verify it
+                "/" + settings.STATIC_URL.lstrip("/"),
+            )
             if not path.startswith(open_paths):
                 return redirect_to_login(request.get_full_path())
         return self.get_response(request)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from orgs.scoping import units_visible_to
+from signing.models import new_code
 from tthc_portal.jobs import JobRecord, JobState
 
 
@@ -375,3 +376,45 @@ class Notification(models.Model):
     @property
     def is_read(self):
         return self.read_at is not None
+
+
+class SignedPlan(JobRecord):
+    """The issued decision with its plan and appendices, rendered and signed by the signer who issued it
+    and by the unit (Nghị định 30/2020, Phụ lục I, part II): one per plan revision, never changed
+    after; a change to an issued plan is a new revision with its own decision and its own signing."""
+
+    job_name = "plan_signature"
+
+    plan = models.OneToOneField(Plan, verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="signed")
+    code = models.CharField("mã tra cứu", max_length=20, unique=True, default=new_code)
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người ký",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    document = models.OneToOneField(
+        "signing.IssuedDocument",
+        verbose_name="văn bản đã ký",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="signed_plan",
+    )
+
+    class Meta:
+        verbose_name = "văn bản ký số của kế hoạch"
+        verbose_name_plural = "văn bản ký số của kế hoạch"
+
+    def __str__(self):
+        return f"Văn bản ký số – {self.plan}"
+
+    @property
+    def is_ready(self):
+        return self.state == JobState.DONE and self.document_id is not None
+
+    def queue(self):
+        from plans.tasks import sign_plan
+
+        self.send(sign_plan, self.plan_id)

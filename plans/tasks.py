@@ -10,3 +10,11 @@ from tthc_portal.jobs import RETRY_POLICY
 def render_plan_pdf(plan_id, version=None):
     job = services.render_plan_pdf_now(plan_id=plan_id, version=version)
     return job.state
+
+
+@shared_task(**RETRY_POLICY)
+def sign_plan(plan_id):
+    from plans.pdf import signing
+
+    job = signing.sign_plan_now(plan_id=plan_id)
+    return job.state

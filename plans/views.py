@@ -1,6 +1,8 @@
+import hashlib
 from datetime import date
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,14 +10,18 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from orgs.models import Membership
+from orgs.scoping import own_roles
 from plans.access import plan_view
 from plans.copying.services import plan_year_warnings
-from plans.models import Plan, PlanPdf
+from plans.models import Plan, PlanPdf, SignedPlan
 from plans.pdf import services
 from plans.pdf.documents import plan_document_context
+from plans.pdf.signing import request_signed_plan
 from plans.permissions import can_create_plan, can_edit_plan, ended_message
 from plans.selectors import creatable_units, plan_page
 from plans.workflow.views import fill_comment_slots
+from signing.views import served_pdf
 from tthc_portal.caching import StateCache, cached, plan_key
 
 
@@ -63,6 +69,7 @@ def plan_detail(request, plan):
         plan_document_fragment(plan), user=request.user, plan=plan, csrf_token=get_token(request)
     )
     context["pdf"] = _current_pdf(plan)
+    context.update(_signed_context(request, plan))
     context["can_edit"] = can_edit_plan(request.user, plan)
     context["can_create"] = can_create_plan(request.user, plan.unit)
     context["year_warnings"] = (
@@ -104,3 +111,52 @@ def pdf_download(request, plan, job_pk):
         raise Http404("Bản PDF chưa sẵn sàng.")
     filename = f"ke-hoach-{plan.unit.slug}-{plan.year}.pdf"
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf")
+
+
+# --- the issued plan, signed (plans.pdf.signing) -----------------------------------------------------
+
+
+def _signed(plan):
+    return SignedPlan.objects.filter(plan=plan).select_related("document").first()
+
+
+def _signed_context(request, plan):
+    return {
+        "plan": plan,
+        "signed": _signed(plan),
+        "can_retry_signing": Membership.Role.SIGNER in own_roles(request.user, plan.unit),
+    }
+
+
+@require_GET
+@plan_view
+def signed_status(request, plan):
+    return render(request, "plans/_signed_status.html", _signed_context(request, plan))
+
+
+@require_POST
+@plan_view
+def signed_retry(request, plan):
+    """The signer of the plan's unit signs again a plan whose signing failed (same number, same code)."""
+    if Membership.Role.SIGNER not in own_roles(request.user, plan.unit):
+        raise PermissionDenied(f"Chỉ người ký của {plan.unit} được ký lại văn bản.")
+    if plan.status != Plan.Status.ISSUED:
+        raise PermissionDenied("Chỉ ký số kế hoạch đã ban hành.")
+    job = _signed(plan)
+    request_signed_plan(plan=plan, user=job.signer if job and job.signer else request.user)
+    if request.htmx:
+        return render(request, "plans/_signed_status.html", _signed_context(request, plan))
+    return redirect("plans:detail", pk=plan.pk)
+
+
+@require_GET
+@plan_view
+def signed_download(request, plan):
+    """The signed file exactly as issued: the stored bytes, checked against their SHA-256."""
+    job = _signed(plan)
+    if job is None or not job.is_ready:
+        raise Http404("Kế hoạch chưa có văn bản đã ký số.")
+    data = job.document.file.read()
+    if hashlib.sha256(data).hexdigest() != job.document.sha256:
+        raise Http404("Tệp lưu trữ không còn khớp với bản đã phát hành: hãy báo quản trị hệ thống.")
+    return served_pdf(data, f"quyet-dinh-{job.document.number_text.replace('/', '-')}-{plan.unit.slug}-{plan.year}.pdf")

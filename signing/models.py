@@ -53,10 +53,11 @@ class SigningKey(models.Model):
         help_text="Tên biến môi trường SIGNING_SECRET_<TÊN> hoặc khóa trong tệp SIGNING_SECRETS_FILE: "
         "mật khẩu không bao giờ được lưu trong cơ sở dữ liệu.",
     )
-    image = models.FileField(
-        "hình chữ ký / con dấu (PNG nền trong suốt)", upload_to="signing/images/", blank=True, max_length=300
-    )
+    image_png = models.BinaryField("hình chữ ký / con dấu (PNG nền trong suốt)", blank=True, default=b"")
     image_width_mm = models.DecimalField("chiều rộng hình (mm)", max_digits=5, decimal_places=1, default=35)
+    name = models.CharField(
+        "tên hiển thị", max_length=200, blank=True, help_text="Tên cơ quan in trên văn bản: “Ủy ban nhân dân xã …”."
+    )
     certificate_subject = models.CharField("chủ thể chứng thư", max_length=500, blank=True, editable=False)
     is_demo = models.BooleanField("khóa thử (DEMO)", default=False)
 

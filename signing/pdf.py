@@ -4,6 +4,7 @@ Phụ lục I, part II). Visible signatures are images placed where the document
 
 import io
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from PIL import Image
@@ -38,8 +39,24 @@ def timestamper():
     return timestamps.HTTPTimeStamper(url, timeout=settings.SIGNING_TSA_TIMEOUT) if url else None
 
 
-def sign_pdf(data: bytes, requests: list[SignatureRequest]) -> bytes:
-    """`data` signed by each request in turn; SigningFailed with a message for the user otherwise."""
+class _TimedSigner(signers.PdfSigner):
+    """A PdfSigner whose signature carries the given signing time (/M): the time printed on the
+    document before it was signed (signing.marks)."""
+
+    def __init__(self, *args, signed_at=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.signed_at = signed_at
+
+    def init_signing_session(self, pdf_out, existing_fields_only=False):
+        session = super().init_signing_session(pdf_out, existing_fields_only=existing_fields_only)
+        if self.signed_at is not None:
+            session.system_time = self.signed_at
+        return session
+
+
+def sign_pdf(data: bytes, requests: list[SignatureRequest], *, signed_at: datetime | None = None) -> bytes:
+    """`data` signed by each request in turn (at `signed_at`, now by default); SigningFailed with a
+    message for the user otherwise."""
     stamper = timestamper()
     for request in requests:
         signer = open_signer(request.key)
@@ -60,8 +77,8 @@ def sign_pdf(data: bytes, requests: list[SignatureRequest]) -> bytes:
             md_algorithm="sha256",
             embed_validation_info=False,
         )
-        pdf_signer = signers.PdfSigner(
-            metadata, signer=signer, timestamper=stamper, stamp_style=style, new_field_spec=spec
+        pdf_signer = _TimedSigner(
+            metadata, signer=signer, timestamper=stamper, stamp_style=style, new_field_spec=spec, signed_at=signed_at
         )
         writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
         out = io.BytesIO()

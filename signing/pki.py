@@ -77,10 +77,19 @@ def demo_ca() -> Issued:
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(key, hashes.SHA256())
     )
-    _write_private(key_path, key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                               serialization.NoEncryption()))
+    _write_private(
+        key_path,
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()),
+    )
     cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
     return Issued(key=key, certificate=certificate)
+
+
+def _fit(text: str, limit: int = 64) -> str:
+    """`text` cut to what an X.509 name attribute holds: `limit` bytes of UTF-8, whole letters."""
+    while len(text.encode("utf-8")) > limit:
+        text = text[:-1]
+    return text.strip()
 
 
 def issue_certificate(*, common_name: str, organisation: str, title: str = "") -> Issued:
@@ -90,12 +99,12 @@ def issue_certificate(*, common_name: str, organisation: str, title: str = "") -
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     attributes = [
         x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation[:64]),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, _fit(organisation)),
         x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, DEMO_MARK),
     ]
     if title:
-        attributes.append(x509.NameAttribute(NameOID.TITLE, title[:64]))
-    attributes.append(x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64]))
+        attributes.append(x509.NameAttribute(NameOID.TITLE, _fit(title)))
+    attributes.append(x509.NameAttribute(NameOID.COMMON_NAME, _fit(common_name)))
     now = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
     certificate = (
         x509.CertificateBuilder()
@@ -122,9 +131,7 @@ def issue_certificate(*, common_name: str, organisation: str, title: str = "") -
         )
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.certificate.public_key()), critical=False
-        )
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.certificate.public_key()), critical=False)
         .sign(ca.key, hashes.SHA256())
     )
     return Issued(key=key, certificate=certificate)

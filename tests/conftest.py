@@ -1,4 +1,6 @@
 import io
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -10,6 +12,15 @@ from tests.factories import build_tree
 from tthc_portal.celery import app as celery_app
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_configure(config):
+    """The demo's signing keys and their secrets go to a folder of this session, not the project's var/."""
+    from django.conf import settings
+
+    keys = Path(tempfile.mkdtemp(prefix="tthc-signing-"))
+    settings.SIGNING_KEYS_DIR = keys
+    settings.SIGNING_SECRETS_FILE = keys / "secrets.json"
 
 
 @pytest.fixture(autouse=True)

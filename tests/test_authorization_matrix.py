@@ -62,6 +62,9 @@ PLAN_URLS = {
     "plans:pdf_request": ("post", P),
     "plans:pdf_status": ("view", P),
     "plans:pdf_download": ("missing", lambda plan, ctx: {"pk": plan.pk, "job_pk": 999999}),
+    "plans:signed_status": ("view", P),
+    "plans:signed_retry": ("post", P),
+    "plans:signed_download": ("missing", P),
     "plans:edit": ("write", P),
     "plans:deadline_preview": ("write", P),
     "plans:edit_decision": ("post", P),
@@ -127,11 +130,15 @@ PLAN_URLS = {
 }
 
 # URLs with no plan in them: name → kwargs (checked in test_global_pages / test_anonymous_sees_only_login).
-# Open to anyone: the login page and the health check (tests/test_health.py: no data in it).
-OPEN_URLS = {"login", "healthz"}
+# Open to anyone: the login page, the health check (tests/test_health.py: no data in it) and the
+# verification of signed documents (tests/signing: nothing beyond what the document shows).
+OPEN_URLS = {"login", "healthz", "signing:verify", "signing:document", "signing:download"}
 GLOBAL_URLS = {
     "login": {},
     "healthz": {},
+    "signing:verify": {},
+    "signing:document": {"code": "KHONGCO"},
+    "signing:download": {"code": "KHONGCO"},
     "logout": {},
     "plans:list": {},
     "plans:create": {},

@@ -36,18 +36,30 @@ class ProjectStaticFetcher(URLFetcher):
         raise ValueError(f"Tài nguyên bị chặn khi tạo PDF: {url}")
 
 
+PX_PT = 0.75  # a CSS pixel is 1/96 inch, a PDF point 1/72
+
+
 @dataclass
 class PdfResult:
     data: bytes
     pages: int
     refused_urls: list = field(default_factory=list)
+    # Where the elements with an id landed: id → (page index, left, top, right, bottom), PDF points from
+    # the page's bottom left. Signatures are placed by these (plans.pdf.signing).
+    anchors: dict = field(default_factory=dict)
 
 
 def render_pdf(html: str) -> PdfResult:
     fetcher = ProjectStaticFetcher()
     document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher).render()
     data = document.write_pdf()
-    return PdfResult(data=data, pages=len(document.pages), refused_urls=fetcher.refused)
+    anchors: dict[str, tuple] = {}
+    for index, page in enumerate(document.pages):
+        for name, (x1, y1, x2, y2) in page.anchors.items():
+            anchors.setdefault(
+                name, (index, x1 * PX_PT, (page.height - y1) * PX_PT, x2 * PX_PT, (page.height - y2) * PX_PT)
+            )
+    return PdfResult(data=data, pages=len(document.pages), refused_urls=fetcher.refused, anchors=anchors)
 
 
 # --- table rows that may split across pages -----------------------------------------------------------

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "template_partials",
     "tthc_portal",  # the job infrastructure's command (recover_jobs); no models
     "orgs",
+    "signing",
     "periods",
     "plans",
     "tasks",
@@ -192,6 +193,17 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": env.int("CACHE_MAX_ENTRIES", default=20000)},
     }
 }
+
+# Signed documents (signing/): where key files live (never under MEDIA_ROOT, which is served), the
+# file of secrets that open them (SIGNING_SECRET_<NAME> in the environment wins), the trust roots a
+# signature must chain to (PEM files), the demo CA trusted too (on with DEBUG; off in production), and
+# an RFC 3161 time-stamping authority (none: signatures carry no timestamp).
+SIGNING_KEYS_DIR = Path(env("SIGNING_KEYS_DIR", default=str(BASE_DIR / "var" / "signing")))
+SIGNING_SECRETS_FILE = Path(env("SIGNING_SECRETS_FILE", default=str(SIGNING_KEYS_DIR / "secrets.json")))
+SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[])
+SIGNING_TRUST_DEMO_CA = env.bool("SIGNING_TRUST_DEMO_CA", default=DEBUG)
+SIGNING_TSA_URL = env("SIGNING_TSA_URL", default="")
+SIGNING_TSA_TIMEOUT = env.int("SIGNING_TSA_TIMEOUT", default=10)
 
 # Celery: REDIS_URL unset → jobs run in-process (eager); set → a real broker and workers.
 # Safe by default: a job is acknowledged only after it finished (a worker that dies hands it back),

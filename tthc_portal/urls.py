@@ -17,5 +17,6 @@ urlpatterns = [
     path("chi-tieu/", include("indicators.urls")),
     path("bao-cao/", include("reports.urls")),
     path("nhat-ky/", include("orgs.urls")),
+    path("xac-thuc/", include("signing.urls")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -35,6 +35,7 @@ from orgs.audit import record as audit
 from orgs.models import AuditEvent, Membership, Unit
 from plans.loading import load_plan
 from plans.models import Decision, Plan, PlanTransition
+from plans.pdf.signing import request_signed_plan
 from plans.serializing import plan_to_data
 from plans.workflow import notifications
 from plans.workflow.rules import (
@@ -254,6 +255,8 @@ def issue_plan(*, plan, user, issued_on, number=None, request=None):
                 f"{issued_on:%d/%m/%Y}."
             ),
         )
+        # The document is signed by the signer and the unit in the background, once this commits.
+        request_signed_plan(plan=locked, user=user)
     plan.decision = decision  # the caller's cached decision (if any) now has its number and date
     return _refresh(plan, locked)
 
