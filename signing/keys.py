@@ -1,7 +1,9 @@
-"""A SigningKey opened for signing: a pyHanko Signer. The secret that opens it comes from
-signing.secrets; a missing file, a wrong passphrase or a missing secret is a SigningFailed whose
-message tells the user (and the administrator) what to fix."""
+"""A SigningKey opened for signing: a pyHanko Signer, from a .p12 file or from a token / HSM through
+PKCS#11 (its session closed when the signing is done). The secret that opens it — a passphrase, a PIN
+— comes from signing.secrets; a missing file or token, a wrong passphrase or PIN, or a missing secret
+is a SigningFailed whose message tells the user (and the administrator) what to fix."""
 
+from contextlib import contextmanager
 from pathlib import Path
 
 from pyhanko.sign import signers
@@ -14,21 +16,68 @@ class SigningFailed(Exception):
     """Signing could not be done; the message is for the user, in Vietnamese."""
 
 
-def open_signer(key: SigningKey) -> signers.Signer:
-    owner = key.user or key.unit
+@contextmanager
+def opened_signer(key: SigningKey):
+    """`with opened_signer(key) as signer:` — the key ready to sign, closed afterwards."""
     if key.backend == SigningKey.Backend.PKCS12:
-        path = Path(key.pkcs12_path)
-        if not path.is_file():
-            raise SigningFailed(f"Không tìm thấy tệp khóa ký số của {owner} ({path.name}). Hãy báo quản trị hệ thống.")
-        try:
-            passphrase = read_secret(key.secret_name)
-        except MissingSecret as missing:
-            raise SigningFailed(str(missing)) from None
-        try:
-            signer = signers.SimpleSigner.load_pkcs12_data(path.read_bytes(), [], passphrase=passphrase.encode())
-        except (ValueError, TypeError):
-            signer = None
-        if signer is None:
-            raise SigningFailed(f"Không mở được tệp khóa ký số của {owner}: mật khẩu sai hoặc tệp hỏng.")
-        return signer
-    raise SigningFailed(f"Chưa hỗ trợ nơi giữ khóa “{key.get_backend_display()}”.")
+        yield _pkcs12(key)
+    elif key.backend == SigningKey.Backend.PKCS11:
+        with _pkcs11(key) as signer:
+            yield signer
+    else:
+        raise SigningFailed(f"Chưa hỗ trợ nơi giữ khóa “{key.get_backend_display()}”.")
+
+
+def _owner(key):
+    return key.user or key.unit
+
+
+def _secret(key):
+    try:
+        return read_secret(key.secret_name)
+    except MissingSecret as missing:
+        raise SigningFailed(str(missing)) from None
+
+
+def _pkcs12(key):
+    path = Path(key.pkcs12_path)
+    if not path.is_file():
+        raise SigningFailed(
+            f"Không tìm thấy tệp khóa ký số của {_owner(key)} ({path.name}). Hãy báo quản trị hệ thống."
+        )
+    passphrase = _secret(key)
+    try:
+        signer = signers.SimpleSigner.load_pkcs12_data(path.read_bytes(), [], passphrase=passphrase.encode())
+    except (ValueError, TypeError):
+        signer = None
+    if signer is None:
+        raise SigningFailed(f"Không mở được tệp khóa ký số của {_owner(key)}: mật khẩu sai hoặc tệp hỏng.")
+    return signer
+
+
+@contextmanager
+def _pkcs11(key):
+    import pkcs11
+    from pyhanko.config.pkcs11 import TokenCriteria
+    from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
+
+    if not Path(key.pkcs11_module).is_file():
+        raise SigningFailed(f"Không tìm thấy thư viện PKCS#11 {key.pkcs11_module} trên máy ký số.")
+    pin = _secret(key)
+    try:
+        session = open_pkcs11_session(
+            key.pkcs11_module, token_criteria=TokenCriteria(label=key.pkcs11_token_label), user_pin=pin
+        )
+    except pkcs11.PinIncorrect:
+        raise SigningFailed(f"Mã PIN của token “{key.pkcs11_token_label}” không đúng.") from None
+    except Exception as error:  # no such token, a wrong label, a broken module: told, not raised
+        raise SigningFailed(
+            f"Không mở được token “{key.pkcs11_token_label}” ({type(error).__name__}): token chưa cắm, sai nhãn "
+            f"hoặc thư viện PKCS#11 lỗi."
+        ) from None
+    try:
+        yield PKCS11Signer(
+            session, key_label=key.pkcs11_key_label, cert_label=key.pkcs11_key_label, other_certs_to_pull=None
+        )
+    finally:
+        session.close()

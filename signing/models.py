@@ -25,6 +25,7 @@ class SigningKey(models.Model):
 
     class Backend(models.TextChoices):
         PKCS12 = "pkcs12", "Tệp PKCS#12 (.p12) trên máy chủ"
+        PKCS11 = "pkcs11", "Token / HSM qua PKCS#11"
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -46,12 +47,19 @@ class SigningKey(models.Model):
     pkcs12_path = models.CharField(
         "đường dẫn tệp .p12", max_length=500, blank=True, help_text="Trên máy chạy tác vụ ký (Celery worker)."
     )
+    pkcs11_module = models.CharField(
+        "thư viện PKCS#11", max_length=300, blank=True, help_text="Ví dụ /usr/lib/softhsm/libsofthsm2.so."
+    )
+    pkcs11_token_label = models.CharField("nhãn token", max_length=100, blank=True)
+    pkcs11_key_label = models.CharField(
+        "nhãn khóa", max_length=100, blank=True, help_text="Nhãn của khóa bí mật và chứng thư số trên token."
+    )
     secret_name = models.CharField(
         "tên bí mật mở khóa",
         max_length=100,
         blank=True,
-        help_text="Tên biến môi trường SIGNING_SECRET_<TÊN> hoặc khóa trong tệp SIGNING_SECRETS_FILE: "
-        "mật khẩu không bao giờ được lưu trong cơ sở dữ liệu.",
+        help_text="Mật khẩu tệp .p12 hoặc mã PIN của token: tên biến môi trường SIGNING_SECRET_<TÊN> hoặc khóa "
+        "trong tệp SIGNING_SECRETS_FILE — không bao giờ được lưu trong cơ sở dữ liệu.",
     )
     image_png = models.BinaryField("hình chữ ký / con dấu (PNG nền trong suốt)", blank=True, default=b"")
     image_width_mm = models.DecimalField("chiều rộng hình (mm)", max_digits=5, decimal_places=1, default=35)

@@ -13,7 +13,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers, timestamps
 from pyhanko.stamp import StaticStampStyle
 
-from .keys import SigningFailed, open_signer
+from .keys import SigningFailed, opened_signer
 from .models import SigningKey
 
 
@@ -59,32 +59,36 @@ def sign_pdf(data: bytes, requests: list[SignatureRequest], *, signed_at: dateti
     message for the user otherwise."""
     stamper = timestamper()
     for request in requests:
-        signer = open_signer(request.key)
-        spec = fields.SigFieldSpec(
-            sig_field_name=request.field_name,
-            on_page=request.placement.page if request.placement else 0,
-            box=request.placement.box if request.placement else None,
-        )
-        style = None
-        if request.appearance_png and request.placement:
-            picture = Image.open(io.BytesIO(request.appearance_png))
-            style = StaticStampStyle(background=images.PdfImage(picture), border_width=0, background_opacity=1.0)
-        metadata = signers.PdfSignatureMetadata(
-            field_name=request.field_name,
-            reason=request.reason,
-            location=request.location,
-            subfilter=fields.SigSeedSubFilter.PADES,
-            md_algorithm="sha256",
-            embed_validation_info=False,
-        )
-        pdf_signer = _TimedSigner(
-            metadata, signer=signer, timestamper=stamper, stamp_style=style, new_field_spec=spec, signed_at=signed_at
-        )
-        writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
-        out = io.BytesIO()
-        try:
-            pdf_signer.sign_pdf(writer, output=out)
-        except (OSError, timestamps.TimestampRequestError) as error:
-            raise SigningFailed(f"Không lấy được dấu thời gian từ máy chủ cấp dấu thời gian: {error}") from None
-        data = out.getvalue()
+        with opened_signer(request.key) as signer:
+            data = _sign_one(data, request, signer=signer, stamper=stamper, signed_at=signed_at)
     return data
+
+
+def _sign_one(data, request, *, signer, stamper, signed_at):
+    spec = fields.SigFieldSpec(
+        sig_field_name=request.field_name,
+        on_page=request.placement.page if request.placement else 0,
+        box=request.placement.box if request.placement else None,
+    )
+    style = None
+    if request.appearance_png and request.placement:
+        picture = Image.open(io.BytesIO(request.appearance_png))
+        style = StaticStampStyle(background=images.PdfImage(picture), border_width=0, background_opacity=1.0)
+    metadata = signers.PdfSignatureMetadata(
+        field_name=request.field_name,
+        reason=request.reason,
+        location=request.location,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+        embed_validation_info=False,
+    )
+    pdf_signer = _TimedSigner(
+        metadata, signer=signer, timestamper=stamper, stamp_style=style, new_field_spec=spec, signed_at=signed_at
+    )
+    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    out = io.BytesIO()
+    try:
+        pdf_signer.sign_pdf(writer, output=out)
+    except (OSError, timestamps.TimestampRequestError) as error:
+        raise SigningFailed(f"Không lấy được dấu thời gian từ máy chủ cấp dấu thời gian: {error}") from None
+    return out.getvalue()
