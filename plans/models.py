@@ -394,6 +394,10 @@ class SignedPlan(JobRecord):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Signed outside the portal (the signer's own software and USB token): the final unsigned PDF the
+    # portal issued, kept so that the signed file uploaded back can be checked against it byte for byte.
+    unsigned_file = models.FileField("bản cuối chưa ký", upload_to="signing/unsigned/", blank=True, max_length=300)
+    unsigned_sha256 = models.CharField("SHA-256 bản chưa ký", max_length=64, blank=True)
     document = models.OneToOneField(
         "signing.IssuedDocument",
         verbose_name="văn bản đã ký",

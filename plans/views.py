@@ -2,7 +2,7 @@ import hashlib
 from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,11 +17,11 @@ from plans.copying.services import plan_year_warnings
 from plans.models import Plan, PlanPdf, SignedPlan
 from plans.pdf import services
 from plans.pdf.documents import plan_document_context
-from plans.pdf.signing import request_signed_plan
+from plans.pdf.signing import accept_signed_upload, request_signed_plan, unsigned_final_pdf
 from plans.permissions import can_create_plan, can_edit_plan, ended_message
 from plans.selectors import creatable_units, plan_page
 from plans.workflow.views import fill_comment_slots
-from signing.views import served_pdf
+from signing.views import MAX_PDF_BYTES, served_pdf
 from tthc_portal.caching import StateCache, cached, plan_key
 
 
@@ -134,14 +134,18 @@ def signed_status(request, plan):
     return render(request, "plans/_signed_status.html", _signed_context(request, plan))
 
 
+def _require_signer(request, plan):
+    if Membership.Role.SIGNER not in own_roles(request.user, plan.unit):
+        raise PermissionDenied(f"Chỉ người ký của {plan.unit} được ký số văn bản này.")
+    if plan.status != Plan.Status.ISSUED:
+        raise PermissionDenied("Chỉ ký số kế hoạch đã ban hành.")
+
+
 @require_POST
 @plan_view
 def signed_retry(request, plan):
     """The signer of the plan's unit signs again a plan whose signing failed (same number, same code)."""
-    if Membership.Role.SIGNER not in own_roles(request.user, plan.unit):
-        raise PermissionDenied(f"Chỉ người ký của {plan.unit} được ký lại văn bản.")
-    if plan.status != Plan.Status.ISSUED:
-        raise PermissionDenied("Chỉ ký số kế hoạch đã ban hành.")
+    _require_signer(request, plan)
     job = _signed(plan)
     request_signed_plan(plan=plan, user=job.signer if job and job.signer else request.user)
     if request.htmx:
@@ -160,3 +164,37 @@ def signed_download(request, plan):
     if hashlib.sha256(data).hexdigest() != job.document.sha256:
         raise Http404("Tệp lưu trữ không còn khớp với bản đã phát hành: hãy báo quản trị hệ thống.")
     return served_pdf(data, f"quyet-dinh-{job.document.number_text.replace('/', '-')}-{plan.unit.slug}-{plan.year}.pdf")
+
+
+@require_GET
+@plan_view
+def signed_unsigned(request, plan):
+    """The final unsigned PDF, for the signer to sign with their own software and USB token."""
+    if plan.status != Plan.Status.ISSUED:
+        raise Http404("Kế hoạch chưa ban hành.")
+    _require_signer(request, plan)
+    try:
+        data = unsigned_final_pdf(plan=plan, user=request.user)
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+        return redirect("plans:detail", pk=plan.pk)
+    return served_pdf(data, f"chua-ky-{plan.unit.slug}-{plan.year}.pdf")
+
+
+@require_POST
+@plan_view
+def signed_upload(request, plan):
+    """The file signed outside the portal, taken as the issued document when every check passes."""
+    _require_signer(request, plan)
+    uploaded = request.FILES.get("file")
+    try:
+        if uploaded is None:
+            raise ValidationError("Hãy chọn tệp PDF đã ký.")
+        if uploaded.size > MAX_PDF_BYTES:
+            raise ValidationError("Tệp lớn hơn 20 MB.")
+        accept_signed_upload(plan=plan, data=uploaded.read(), user=request.user)
+    except ValidationError as refused:
+        messages.error(request, "Chưa nhận tệp đã ký: " + " ".join(refused.messages))
+    else:
+        messages.success(request, "Đã nhận văn bản đã ký số: chữ ký hợp lệ, nội dung đúng bản Cổng đã phát hành.")
+    return redirect("plans:detail", pk=plan.pk)

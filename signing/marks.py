@@ -20,7 +20,7 @@ class SigningMarks:
     code: str
     organisation: str  # "Ủy ban nhân dân xã Hà Tân"
     number_text: str  # "01/QĐ-UBND"
-    signed_at: datetime
+    signed_at: datetime | None  # None: signed outside the portal, at a time not known yet
 
     @property
     def verify_url(self):
@@ -29,7 +29,7 @@ class SigningMarks:
     @property
     def signed_at_iso(self):
         """2024-01-20T10:15:30+07:00: ISO 8601 with the Vietnam offset, as Phụ lục I asks."""
-        return timezone.localtime(self.signed_at).isoformat(timespec="seconds")
+        return timezone.localtime(self.signed_at).isoformat(timespec="seconds") if self.signed_at else ""
 
     @property
     def qr_data_uri(self):
@@ -45,7 +45,8 @@ class SigningMarks:
         return "data:image/svg+xml;base64," + b64encode(out.getvalue()).decode()
 
 
-def marks_for(*, code, organisation, number_text, signed_at=None):
-    """The marks of a document about to be signed now (to the second: the signatures carry this time)."""
-    moment = (signed_at or timezone.now()).replace(microsecond=0)
+def marks_for(*, code, organisation, number_text, signed_at=None, external=False):
+    """The marks of a document about to be signed now (to the second: the signatures carry this time),
+    or, `external`, by the signer's own software later (no time printed: the signatures carry it)."""
+    moment = None if external else (signed_at or timezone.now()).replace(microsecond=0)
     return SigningMarks(code=code, organisation=organisation, number_text=number_text, signed_at=moment)

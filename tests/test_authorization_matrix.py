@@ -65,6 +65,8 @@ PLAN_URLS = {
     "plans:signed_status": ("view", P),
     "plans:signed_retry": ("post", P),
     "plans:signed_download": ("missing", P),
+    "plans:signed_unsigned": ("missing", P),
+    "plans:signed_upload": ("post", P),
     "plans:edit": ("write", P),
     "plans:deadline_preview": ("write", P),
     "plans:edit_decision": ("post", P),

@@ -8,6 +8,7 @@ import hashlib
 import logging
 
 from celery.exceptions import SoftTimeLimitExceeded
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -19,7 +20,7 @@ from signing.keys import SigningFailed
 from signing.marks import marks_for
 from signing.models import IssuedDocument, SigningKey
 from signing.pdf import Placement, SignatureRequest, sign_pdf
-from signing.verify import ORGANISATION_FIELD, PERSON_FIELD
+from signing.verify import ORGANISATION_FIELD, PERSON_FIELD, UnreadablePdf, verify_pdf
 from tthc_portal.jobs import JobState
 from tthc_portal.printing import render_pdf
 
@@ -67,26 +68,91 @@ def sign_plan_now(*, plan_id):
         logger.exception("Signing failed for plan %s", plan_id)
         job.mark_failed("Không ký số được do lỗi hệ thống. Hãy thử lại; nếu vẫn lỗi, báo quản trị hệ thống.")
         return job
-    decision = plan.decision
     with transaction.atomic():
-        document = IssuedDocument(
+        job = SignedPlan.objects.select_for_update().get(pk=job.pk)
+        if not job.is_ready:  # not taken meanwhile by a file signed outside the portal
+            _store(job, plan, data, signed_at=marks.signed_at)
+    return job
+
+
+def _store(job, plan, data, *, signed_at):
+    """Keep `data` as the plan's issued document and finish the job."""
+    decision = plan.decision
+    document = IssuedDocument(
+        code=job.code,
+        kind=IssuedDocument.Kind.DECISION,
+        unit=plan.unit,
+        number_text=decision.number_text.strip(),
+        title=" ".join(decision.summary.split())[:500],
+        issued_on=decision.issued_on or timezone.localdate(),
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        signed_at=signed_at,
+    )
+    document.file.save(
+        f"{decision.number_text.replace('/', '-')}-{plan.unit.slug}-{plan.year}.pdf", ContentFile(data), save=False
+    )
+    document.save()
+    job.document = document
+    job.state, job.error, job.finished_at = JobState.DONE, "", timezone.now()
+    job.save(update_fields=["document", "state", "error", "finished_at"])
+
+
+# --- signed outside the portal: the signer's own software and USB token ---------------------------------
+
+
+def unsigned_final_pdf(*, plan, user):
+    """The final unsigned PDF of the issued plan, for the signer to sign in their own software: made
+    once (its bytes and SHA-256 kept) so that the file signed with it can be checked against it."""
+    with transaction.atomic():
+        job, _ = SignedPlan.objects.select_for_update().get_or_create(plan=plan, defaults={"signer": user})
+        if job.is_ready:
+            raise ValidationError("Văn bản đã được ký số và phát hành: không tạo lại bản chưa ký.")
+        if job.unsigned_file:
+            return job.unsigned_file.read()
+        decision = plan.decision
+        organisation = SigningKey.objects.filter(unit=plan.unit).first()
+        marks = marks_for(
             code=job.code,
-            kind=IssuedDocument.Kind.DECISION,
-            unit=plan.unit,
+            organisation=organisation.name if organisation and organisation.name else str(plan.unit),
             number_text=decision.number_text.strip(),
-            title=" ".join(decision.summary.split())[:500],
-            issued_on=decision.issued_on or timezone.localdate(),
-            sha256=hashlib.sha256(data).hexdigest(),
-            size=len(data),
-            signed_at=marks.signed_at,
+            external=True,
         )
-        document.file.save(
-            f"{decision.number_text.replace('/', '-')}-{plan.unit.slug}-{plan.year}.pdf", ContentFile(data), save=False
-        )
-        document.save()
-        job.document = document
-        job.state, job.error, job.finished_at = JobState.DONE, "", timezone.now()
-        job.save(update_fields=["document", "state", "error", "finished_at"])
+        data = render_pdf(render_to_string("documents/plan.html", {**plan_document_context(plan), "marks": marks})).data
+        job.unsigned_file.save(f"chua-ky-{plan.unit.slug}-{plan.year}-{job.code}.pdf", ContentFile(data), save=False)
+        job.unsigned_sha256 = hashlib.sha256(data).hexdigest()
+        job.save(update_fields=["unsigned_file", "unsigned_sha256"])
+        return data
+
+
+def accept_signed_upload(*, plan, data, user):
+    """Take the file the signer signed outside the portal as the plan's issued document — only if it is
+    the final unsigned PDF the portal made, byte for byte, plus incremental updates, and every signature
+    in it is intact, covers the whole document and chains to a trusted root. Otherwise a ValidationError
+    says which check failed, and nothing changes."""
+    with transaction.atomic():
+        job = SignedPlan.objects.select_for_update().filter(plan=plan).first()
+        if job is None or not job.unsigned_file:
+            raise ValidationError("Hãy tải bản cuối chưa ký của Cổng, ký bằng phần mềm của bạn, rồi tải lên tệp đã ký.")
+        if job.is_ready:
+            raise ValidationError("Văn bản đã được ký số và phát hành.")
+        original = job.unsigned_file.read()
+        if len(data) <= len(original) or not data.startswith(original):
+            raise ValidationError(
+                "Tệp tải lên không phải bản cuối chưa ký mà Cổng đã phát hành cộng phần chữ ký thêm vào sau: nội dung "
+                "đã bị thay đổi hoặc đã ký trên một bản khác."
+            )
+        try:
+            report = verify_pdf(data)
+        except UnreadablePdf as unreadable:
+            raise ValidationError(str(unreadable)) from None
+        if not report.signatures:
+            raise ValidationError("Tệp tải lên chưa có chữ ký số nào.")
+        for index, signature in enumerate(report.signatures, start=1):
+            if not signature.ok:
+                raise ValidationError(f"Chữ ký thứ {index} ({signature.signer or 'không rõ'}): {signature.problem}.")
+        signed_at = max((s.signed_at for s in report.signatures if s.signed_at), default=timezone.now())
+        _store(job, plan, data, signed_at=signed_at)
     return job
 
 
