@@ -346,6 +346,7 @@ class Notification(models.Model):
         ISSUED = "issued", "ban hành"
         REOPENED = "reopened", "mở lại"
         COMMENTED = "commented", "góp ý"
+        REPORT_SENT = "report", "gửi báo cáo"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="người nhận", on_delete=models.CASCADE, related_name="notifications"

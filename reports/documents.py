@@ -15,6 +15,7 @@ from indicators.charts import target_vs_actual_svg
 from indicators.selectors import kpi_rows
 from periods.cutoffs import PeriodCode
 from periods.models import ReportingPeriod
+from plans.pdf.documents import attachment_line
 from tasks.models import TaskProgress
 from tasks.selectors import leaf_key, plan_table
 from tthc_portal.printing import is_long_row, render_pdf
@@ -194,7 +195,9 @@ def printed(report):
         "summary": report.summary or default_summary(report),
         "appendix_heading": report.appendix_heading or "Phụ lục",
         "appendix_title": report.appendix_title or default_appendix_title(report),
-        "appendix_attachment_line": report.appendix_attachment_line or default_attachment_line(report),
+        # A line staff wrote with blanks gets the report's number and date once it has them.
+        "appendix_attachment_line": attachment_line(report.appendix_attachment_line, report)
+        or default_attachment_line(report),
         "result_column": report.result_column or f"Kết quả thực hiện {report.period_label}",
     }
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from periods.models import ReportingPeriod
+from signing.models import new_code
 from tthc_portal.jobs import JobRecord, JobState
 
 
@@ -254,3 +255,40 @@ class PlanFigures(models.Model):
         """Leaf rows with a due date before `cutoff` (a date) and no result."""
         limit = cutoff.isoformat()
         return sum(count for due, count in self.open_due.items() if due < limit)
+
+
+class SignedReport(JobRecord):
+    """A báo cáo signed by the unit's signer and by the unit, then sent to the reviewers above ("Ký và
+    gửi"): one per report; the report cannot change after it (reports.services refuses edits)."""
+
+    job_name = "report_signature"
+
+    report = models.OneToOneField(Report, verbose_name="báo cáo", on_delete=models.CASCADE, related_name="signed")
+    code = models.CharField("mã tra cứu", max_length=20, unique=True, default=new_code)
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người ký", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    document = models.OneToOneField(
+        "signing.IssuedDocument",
+        verbose_name="văn bản đã ký",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="signed_report",
+    )
+
+    class Meta:
+        verbose_name = "báo cáo đã ký số"
+        verbose_name_plural = "báo cáo đã ký số"
+
+    def __str__(self):
+        return f"Báo cáo đã ký số – {self.report_id}"
+
+    @property
+    def is_ready(self):
+        return self.state == JobState.DONE and self.document_id is not None
+
+    def queue(self):
+        from reports.tasks import sign_report
+
+        self.send(sign_report, self.report_id)

@@ -36,6 +36,7 @@ from .documents import build_report_pdf, report_facts, report_table
 from .exporting import report_xlsx
 from .models import ProgressSnapshot, Report, ReportBatch, ReportDocument
 from .progress import plan_progress
+from .signing import is_sent
 
 logger = logging.getLogger(__name__)
 
@@ -149,10 +150,15 @@ def get_report(*, plan, period, tally=None, kpi=None):
     return report
 
 
+SENT_MESSAGE = "Báo cáo đã được ký số và gửi: không sửa được nữa."
+
+
 def update_report(*, report, user, changes):
     """Store what staff wrote (the form's cleaned data)."""
     if not can_write_report(user, report.plan):
         raise PermissionDenied(denied_message(report.plan))
+    if is_sent(report):
+        raise PermissionDenied(SENT_MESSAGE)
     for name, value in changes.items():
         setattr(report, name, value)
     report.updated_by = user
@@ -163,6 +169,8 @@ def update_report(*, report, user, changes):
 def regenerate_draft(*, report, user):
     if not can_write_report(user, report.plan):
         raise PermissionDenied(denied_message(report.plan))
+    if is_sent(report):
+        raise PermissionDenied(SENT_MESSAGE)
     return fill_drafts(report, overwrite=True, user=user)
 
 

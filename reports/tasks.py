@@ -33,3 +33,11 @@ def compute_progress(plan_id, period):
         plan=Plan.objects.get(pk=plan_id), period=ReportingPeriod.objects.get(code=str(period).upper())
     )
     return [snapshot.done, snapshot.total]
+
+
+@shared_task(**RETRY_POLICY)
+def sign_report(report_id):
+    from reports import signing
+
+    job = signing.sign_report_now(report_id=report_id)
+    return job.state

@@ -1,6 +1,8 @@
 """Report pages (included at "bao-cao/"). Thin: plans.access.plan_view finds the plan (404 when
 the user may not see it), reports.forms reads the input, reports.services changes state."""
 
+import hashlib
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max
@@ -16,13 +18,16 @@ from periods.models import ReportingPeriod
 from plans.access import forbidden, plan_view
 from plans.models import Plan
 from plans.selectors import plan_page
+from signing.verify import verify_pdf
+from signing.views import served_pdf
 from tasks.progress import default_period
+from tthc_portal.caching import cached
 
-from . import drafting, services
+from . import drafting, services, signing
 from .documents import unit_label
 from .exporting import XLSX_CONTENT_TYPE
 from .forms import BatchForm, ReportForm
-from .models import ReportBatch, ReportDocument
+from .models import Report, ReportBatch, ReportDocument, SignedReport
 from .progress import plan_progress
 
 
@@ -64,7 +69,7 @@ def plan_reports(request, plan):
 def _page_context(request, plan, period, report, form=None):
     tally = plan_progress(plan=plan, period=period)
     kpi = kpi_rows(plan=plan, period=period)
-    can_write = services.can_write_report(request.user, plan)
+    can_write = services.can_write_report(request.user, plan) and not signing.is_sent(report)
     return {
         **_status_context(request, plan, period, report),
         "report": report,
@@ -78,6 +83,7 @@ def _page_context(request, plan, period, report, form=None):
         "kpi_chart": mark_safe(target_vs_actual_svg(kpi, width=640)) if kpi else "",  # escaped by indicators.charts
         "form": form or (ReportForm(instance=report) if can_write else None),
         "cutoff": period.cutoff(plan.year),
+        **_signed_context(request, plan, period),
     }
 
 
@@ -215,3 +221,59 @@ def batch_retry(request, pk, document_pk):
     if request.htmx:
         return render(request, "reports/_batch_status.html", _batch_context(batch))
     return redirect("reports:batch", pk=batch.pk)
+
+
+# --- "Ký và gửi": the report signed and sent (reports.signing) ----------------------------------------
+
+
+def _signed_context(request, plan, period):
+    report = Report.objects.filter(plan=plan, period=period).first()
+    job = SignedReport.objects.filter(report=report).select_related("document").first() if report else None
+    verification = None
+    if job is not None and job.is_ready:
+        verification = cached(("report-verification", job.document.sha256), lambda: _verify(job.document))
+    return {
+        "plan": plan,
+        "period": period,
+        "signed": job,
+        "verification": verification,
+        "can_sign": report is not None and signing.can_sign_report(request.user, plan),
+    }
+
+
+def _verify(document):
+    report = verify_pdf(document.file.read())
+    return {"all_ok": report.all_ok, "count": len(report.signatures)}
+
+
+@require_POST
+@plan_view
+def sign_and_send(request, plan, period_code):
+    period = period_or_404(period_code)
+    report = services.get_report(plan=plan, period=period)
+    job = signing.sign_and_send(report=report, user=request.user)  # a refusal is plan_view's 403
+    if job.is_failed:
+        messages.error(request, job.error)
+    if request.htmx:
+        return render(request, "reports/_signed_status.html", _signed_context(request, plan, period))
+    return redirect("reports:report", plan_pk=plan.pk, period_code=period.code)
+
+
+@require_GET
+@plan_view
+def signed_status(request, plan, period_code):
+    period = period_or_404(period_code)
+    return render(request, "reports/_signed_status.html", _signed_context(request, plan, period))
+
+
+@require_GET
+@plan_view
+def signed_download(request, plan, period_code):
+    period = period_or_404(period_code)
+    job = SignedReport.objects.filter(report__plan=plan, report__period=period).select_related("document").first()
+    if job is None or not job.is_ready:
+        raise Http404("Báo cáo chưa được ký số.")
+    data = job.document.file.read()
+    if hashlib.sha256(data).hexdigest() != job.document.sha256:
+        raise Http404("Tệp lưu trữ không còn khớp với bản đã gửi: hãy báo quản trị hệ thống.")
+    return served_pdf(data, f"bao-cao-{job.document.number_text.replace('/', '-')}-{plan.unit.slug}.pdf")

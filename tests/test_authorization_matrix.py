@@ -128,6 +128,9 @@ PLAN_URLS = {
     "reports:redraft": ("post", PERIOD_KW),
     "reports:document_request": ("post", PERIOD_KW),
     "reports:document_status": ("view", PERIOD_KW),
+    "reports:sign_send": ("post", PERIOD_KW),
+    "reports:signed_status": ("view", PERIOD_KW),
+    "reports:signed_download": ("missing", PERIOD_KW),
     "reports:download": ("missing", lambda plan, ctx: {"plan_pk": plan.pk, "document_pk": 999999, "kind": "pdf"}),
 }
 

@@ -232,13 +232,13 @@ def test_lost_jobs_are_sent_again_from_their_state(thanh_thuy, nine_months, djan
     )  # queued just now: waiting
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert recover_lost_jobs() == {"plan_pdf": 1, "plan_signature": 0, "report": 1}
+        assert recover_lost_jobs() == {"plan_pdf": 1, "plan_signature": 0, "report": 1, "report_signature": 0}
 
     queued.refresh_from_db(), running.refresh_from_db(), fresh.refresh_from_db()
     assert queued.state == JobState.DONE and queued.is_ready
     assert running.state == JobState.DONE and running.attempts == 2
     assert fresh.state == JobState.QUEUED
-    assert recover_lost_jobs() == {"plan_pdf": 0, "plan_signature": 0, "report": 0}
+    assert recover_lost_jobs() == {"plan_pdf": 0, "plan_signature": 0, "report": 0, "report_signature": 0}
 
 
 def test_the_recover_jobs_command_reports_what_it_sent(db):
