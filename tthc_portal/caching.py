@@ -9,6 +9,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
@@ -40,7 +41,7 @@ def database_state() -> str | None:
     again while the text is the same, and is never older than the last saved change. None (nothing may
     be kept) on another database, or inside a transaction, whose own uncommitted writes the snapshot
     does not name."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
+    if connection.vendor != "postgresql" or connection.in_atomic_block or not settings.STATE_CACHE:
         return None
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_current_snapshot()::text")

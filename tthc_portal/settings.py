@@ -187,6 +187,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="tthc-portal@localhost")
 
 # The cache holds figures keyed by the version of what they were computed from (tthc_portal/caching.py):
 # each process keeps its own, nothing needs sharing or invalidating.
+# STATE_CACHE=0 computes every page afresh (tthc_portal.caching.StateCache keeps nothing): to measure
+# what a page costs under a steady stream of writes.
+STATE_CACHE = env.bool("STATE_CACHE", default=True)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

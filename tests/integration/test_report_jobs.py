@@ -93,7 +93,12 @@ def test_a_worker_killed_mid_render_leaves_one_report_after_recovery(
     # The message is still unacknowledged in Redis and would come back only after the visibility
     # timeout (an hour); the job's state in PostgreSQL says it is lost (here: running with no worker,
     # so any age counts), and recovery queues it again.
-    assert recover_lost_jobs(running_for=timedelta(0)) == {"plan_pdf": 0, "plan_signature": 0, "report": 1, "report_signature": 0}
+    assert recover_lost_jobs(running_for=timedelta(0)) == {
+        "plan_pdf": 0,
+        "plan_signature": 0,
+        "report": 1,
+        "report_signature": 0,
+    }
     job = wait_for_job(job, worker=rescuer)
 
     assert job.state == JobState.DONE, f"{job.error!r}\n{rescuer.describe()}"

@@ -136,3 +136,17 @@ def test_only_a_signer_of_the_unit_may_sign_again(seed):
     client = Client()
     client.force_login(User.objects.get(username="ha-tan-editor"))
     assert client.post(reverse("plans:signed_retry", args=[plan.pk])).status_code == 403
+
+
+def test_a_plan_issued_before_signing_existed_is_signed_from_its_page(seed, django_capture_on_commit_callbacks):
+    plan = Plan.objects.get(unit__slug="ha-tan", year=2024)
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.ISSUED)
+    plan.decision.number, plan.decision.issued_on = 4, date(2024, 1, 20)
+    plan.decision.save(update_fields=["number", "issued_on"])
+    client = Client()
+    client.force_login(User.objects.get(username="ha-tan-signer"))
+    assert "Ký số trên Cổng" in client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("plans:signed_retry", args=[plan.pk]))
+    job = SignedPlan.objects.get(plan=plan)
+    assert job.is_ready and job.document.number_text == "04/QĐ-UBND"
