@@ -3,34 +3,20 @@ free BC number of the unit's year when it has none), a job renders it with its m
 the signer, then by the unit (as the issued plan: plans.pdf.signing), and the reviewers above are told.
 One signed file per report; the report cannot change after it."""
 
-import hashlib
-import logging
-
-from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from orgs.models import Membership
 from orgs.scoping import own_roles
 from plans.models import Notification
-from plans.pdf.signing import SIGN_AREA_ID, signature_boxes, signing_keys
 from plans.workflow import notifications
-from signing.keys import SigningFailed
-from signing.marks import marks_for
+from signing.documents import render_and_sign, run_signing, store_issued
 from signing.models import IssuedDocument
-from signing.pdf import Placement, SignatureRequest, sign_pdf
-from signing.verify import ORGANISATION_FIELD, PERSON_FIELD
-from tthc_portal.jobs import JobState
-from tthc_portal.printing import render_pdf
 
 from .documents import report_context
 from .models import Report, SignedReport
-
-logger = logging.getLogger(__name__)
 
 
 def can_sign_report(user, plan):
@@ -83,41 +69,28 @@ def sign_report_now(*, report_id):
         return job
     report = Report.objects.select_related("plan__unit", "period").get(pk=report_id)
     job.mark_running()
-    try:
-        data, marks = signed_report_pdf(report, signer=job.signer, code=job.code)
-    except SigningFailed as failed:
-        job.mark_failed(str(failed))
+    signed = run_signing(
+        job, lambda: signed_report_pdf(report, signer=job.signer, code=job.code), what=f"report {report_id}"
+    )
+    if signed is None:
         return job
-    except SoftTimeLimitExceeded:
-        job.mark_failed("Quá thời gian cho phép khi ký số. Hãy thử lại; nếu vẫn lỗi, báo quản trị hệ thống.")
-        return job
-    except Exception:  # logged with its traceback; the signer gets a retry button
-        logger.exception("Signing failed for report %s", report_id)
-        job.mark_failed("Không ký số được do lỗi hệ thống. Hãy thử lại; nếu vẫn lỗi, báo quản trị hệ thống.")
-        return job
+    data, marks = signed
     plan = report.plan
     with transaction.atomic():
         job = SignedReport.objects.select_for_update().get(pk=job.pk)
         if job.is_ready:
             return job
-        document = IssuedDocument(
-            code=job.code,
+        store_issued(
+            job,
+            data,
             kind=IssuedDocument.Kind.REPORT,
             unit=plan.unit,
             number_text=report.number_text.strip(),
-            title=(" ".join((report.summary or f"Báo cáo {report.period_label}").split()))[:500],
+            title=report.summary or f"Báo cáo {report.period_label}",
             issued_on=report.issued_on,
-            sha256=hashlib.sha256(data).hexdigest(),
-            size=len(data),
+            filename=f"bao-cao-{plan.unit.slug}-{plan.year}-{report.period.code}.pdf",
             signed_at=marks.signed_at,
         )
-        document.file.save(
-            f"bao-cao-{plan.unit.slug}-{plan.year}-{report.period.code}.pdf", ContentFile(data), save=False
-        )
-        document.save()
-        job.document = document
-        job.state, job.error, job.finished_at = JobState.DONE, "", timezone.now()
-        job.save(update_fields=["document", "state", "error", "finished_at"])
         notifications.notify(
             plan=plan,
             verb=Notification.Verb.REPORT_SENT,
@@ -132,32 +105,15 @@ def sign_report_now(*, report_id):
 
 
 def signed_report_pdf(report, *, signer, code):
-    plan = report.plan
-    person, organisation = signing_keys(plan, signer)
-    marks = marks_for(
-        code=code, organisation=organisation.name or str(plan.unit), number_text=report.number_text.strip()
+    """(the signed PDF's bytes, its marks): the report with its appendix (signing.documents)."""
+    number_text = report.number_text.strip()
+    return render_and_sign(
+        "documents/report.html",
+        report_context(report),
+        unit=report.plan.unit,
+        signer=signer,
+        code=code,
+        number_text=number_text,
+        person_reason=f"Ký báo cáo số {number_text}",
+        organisation_reason=f"gửi báo cáo số {number_text}",
     )
-    pdf = render_pdf(render_to_string("documents/report.html", {**report_context(report), "marks": marks}))
-    if SIGN_AREA_ID not in pdf.anchors:
-        raise SigningFailed("Báo cáo không có chỗ cho chữ ký (khối người ký trống). Hãy nhập người ký rồi ký lại.")
-    page, *area = pdf.anchors[SIGN_AREA_ID]
-    person_box, seal_box = signature_boxes(*area, person=person, organisation=organisation)
-    requests = [
-        SignatureRequest(
-            key=person,
-            field_name=PERSON_FIELD,
-            reason=f"Ký báo cáo số {marks.number_text}",
-            location=plan.unit.name,
-            placement=Placement(page=page, box=person_box),
-            appearance_png=bytes(person.image_png) or None,
-        ),
-        SignatureRequest(
-            key=organisation,
-            field_name=ORGANISATION_FIELD,
-            reason=f"{marks.organisation} gửi báo cáo số {marks.number_text}",
-            location=plan.unit.name,
-            placement=Placement(page=page, box=seal_box),
-            appearance_png=bytes(organisation.image_png) or None,
-        ),
-    ]
-    return sign_pdf(pdf.data, requests, signed_at=marks.signed_at), marks

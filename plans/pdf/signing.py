@@ -5,9 +5,7 @@ issued it and by the unit, in that order. One SignedPlan per plan revision; a fa
 passphrase, the time-stamping authority unreachable) says why and is retried without a new number."""
 
 import hashlib
-import logging
 
-from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -16,20 +14,11 @@ from django.utils import timezone
 
 from plans.models import Plan, SignedPlan
 from plans.pdf.documents import plan_document_context
-from signing.keys import SigningFailed
+from signing.documents import organisation_name, render_and_sign, run_signing, store_issued
 from signing.marks import marks_for
 from signing.models import IssuedDocument, SigningKey
-from signing.pdf import Placement, SignatureRequest, sign_pdf
-from signing.verify import ORGANISATION_FIELD, PERSON_FIELD, UnreadablePdf, verify_pdf
-from tthc_portal.jobs import JobState
+from signing.verify import UnreadablePdf, verify_pdf
 from tthc_portal.printing import render_pdf
-
-logger = logging.getLogger(__name__)
-
-MM = 72 / 25.4  # PDF points per millimetre
-# The room the signer block leaves between the title and the name (static/print/document.css
-# .sign-area): the person's signature is centred in it, the seal overlaps its left third.
-SIGN_AREA_ID = "vung-chu-ky"
 
 
 def request_signed_plan(*, plan, user):
@@ -56,18 +45,10 @@ def sign_plan_now(*, plan_id):
         job.mark_failed("Chỉ ký số kế hoạch đã ban hành.")
         return job
     job.mark_running()
-    try:
-        data, marks = signed_plan_pdf(plan, signer=job.signer, code=job.code)
-    except SigningFailed as failed:
-        job.mark_failed(str(failed))
+    signed = run_signing(job, lambda: signed_plan_pdf(plan, signer=job.signer, code=job.code), what=f"plan {plan_id}")
+    if signed is None:
         return job
-    except SoftTimeLimitExceeded:
-        job.mark_failed("Quá thời gian cho phép khi ký số. Hãy thử lại; nếu vẫn lỗi, báo quản trị hệ thống.")
-        return job
-    except Exception:  # logged with its traceback; the signer gets a retry button
-        logger.exception("Signing failed for plan %s", plan_id)
-        job.mark_failed("Không ký số được do lỗi hệ thống. Hãy thử lại; nếu vẫn lỗi, báo quản trị hệ thống.")
-        return job
+    data, marks = signed
     with transaction.atomic():
         job = SignedPlan.objects.select_for_update().get(pk=job.pk)
         if not job.is_ready:  # not taken meanwhile by a file signed outside the portal
@@ -78,24 +59,17 @@ def sign_plan_now(*, plan_id):
 def _store(job, plan, data, *, signed_at):
     """Keep `data` as the plan's issued document and finish the job."""
     decision = plan.decision
-    document = IssuedDocument(
-        code=job.code,
+    store_issued(
+        job,
+        data,
         kind=IssuedDocument.Kind.DECISION,
         unit=plan.unit,
         number_text=decision.number_text.strip(),
-        title=" ".join(decision.summary.split())[:500],
+        title=decision.summary,
         issued_on=decision.issued_on or timezone.localdate(),
-        sha256=hashlib.sha256(data).hexdigest(),
-        size=len(data),
+        filename=f"{decision.number_text.replace('/', '-')}-{plan.unit.slug}-{plan.year}.pdf",
         signed_at=signed_at,
     )
-    document.file.save(
-        f"{decision.number_text.replace('/', '-')}-{plan.unit.slug}-{plan.year}.pdf", ContentFile(data), save=False
-    )
-    document.save()
-    job.document = document
-    job.state, job.error, job.finished_at = JobState.DONE, "", timezone.now()
-    job.save(update_fields=["document", "state", "error", "finished_at"])
 
 
 # --- signed outside the portal: the signer's own software and USB token ---------------------------------
@@ -111,10 +85,9 @@ def unsigned_final_pdf(*, plan, user):
         if job.unsigned_file:
             return job.unsigned_file.read()
         decision = plan.decision
-        organisation = SigningKey.objects.filter(unit=plan.unit).first()
         marks = marks_for(
             code=job.code,
-            organisation=organisation.name if organisation and organisation.name else str(plan.unit),
+            organisation=organisation_name(SigningKey.objects.filter(unit=plan.unit).first(), plan.unit),
             number_text=decision.number_text.strip(),
             external=True,
         )
@@ -156,65 +129,17 @@ def accept_signed_upload(*, plan, data, user):
     return job
 
 
-def signing_keys(plan, signer):
-    """The signer's key and the unit's, or SigningFailed naming what is missing."""
-    person = SigningKey.objects.filter(user=signer).first() if signer else None
-    if person is None:
-        raise SigningFailed(
-            f"Chưa có khóa ký số cho người ký {signer or ''}. Hãy báo quản trị hệ thống.".replace("  ", " ")
-        )
-    organisation = SigningKey.objects.filter(unit=plan.unit).first()
-    if organisation is None:
-        raise SigningFailed(f"Chưa có khóa ký số của {plan.unit}. Hãy báo quản trị hệ thống.")
-    return person, organisation
-
-
 def signed_plan_pdf(plan, *, signer, code):
-    """(the signed PDF's bytes, its marks)."""
-    person, organisation = signing_keys(plan, signer)
+    """(the signed PDF's bytes, its marks): the decision with its plan and appendices (signing.documents)."""
     decision = plan.decision
-    marks = marks_for(
-        code=code, organisation=organisation.name or str(plan.unit), number_text=decision.number_text.strip()
+    number_text = decision.number_text.strip()
+    return render_and_sign(
+        "documents/plan.html",
+        plan_document_context(plan),
+        unit=plan.unit,
+        signer=signer,
+        code=code,
+        number_text=number_text,
+        person_reason=f"Ký ban hành {decision.doc_type.lower()} số {number_text}",
+        organisation_reason=f"ban hành văn bản số {number_text}",
     )
-    html = render_to_string("documents/plan.html", {**plan_document_context(plan), "marks": marks})
-    pdf = render_pdf(html)
-    if SIGN_AREA_ID not in pdf.anchors:
-        raise SigningFailed(
-            "Văn bản không có chỗ cho chữ ký (khối người ký trống). Hãy nhập người ký rồi ban hành lại."
-        )
-    page, *area = pdf.anchors[SIGN_AREA_ID]
-    person_box, seal_box = signature_boxes(*area, person=person, organisation=organisation)
-    location = plan.unit.name
-    requests = [
-        SignatureRequest(
-            key=person,
-            field_name=PERSON_FIELD,
-            reason=f"Ký ban hành {decision.doc_type.lower()} số {marks.number_text}",
-            location=location,
-            placement=Placement(page=page, box=person_box),
-            appearance_png=bytes(person.image_png) or None,
-        ),
-        SignatureRequest(
-            key=organisation,
-            field_name=ORGANISATION_FIELD,
-            reason=f"{marks.organisation} ban hành văn bản số {marks.number_text}",
-            location=location,
-            placement=Placement(page=page, box=seal_box),
-            appearance_png=bytes(organisation.image_png) or None,
-        ),
-    ]
-    return sign_pdf(pdf.data, requests, signed_at=marks.signed_at), marks
-
-
-def signature_boxes(left, top, right, bottom, *, person, organisation):
-    """The person's signature centred in the sign area (its image's width, 4:9 high), and the seal at
-    its actual size (square), its right edge a third of the way into the signature, centred on it."""
-    width = float(person.image_width_mm) * MM
-    height = width * 4 / 9
-    x1 = (left + right - width) / 2
-    y_middle = (top + bottom) / 2
-    person_box = (x1, y_middle - height / 2, x1 + width, y_middle + height / 2)
-    seal = float(organisation.image_width_mm) * MM
-    seal_right = x1 + width / 3
-    seal_box = (seal_right - seal, y_middle - seal / 2, seal_right, y_middle + seal / 2)
-    return person_box, seal_box
