@@ -6,7 +6,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from orgs.scoping import units_visible_to
-from signing.models import new_code
+from signing.models import SigningJob
 from tthc_portal.jobs import JobRecord, JobState
 
 
@@ -379,7 +379,7 @@ class Notification(models.Model):
         return self.read_at is not None
 
 
-class SignedPlan(JobRecord):
+class SignedPlan(SigningJob):
     """The issued decision with its plan and appendices, rendered and signed by the signer who issued it
     and by the unit (Nghị định 30/2020, Phụ lục I, part II): one per plan revision, never changed
     after; a change to an issued plan is a new revision with its own decision and its own signing."""
@@ -387,26 +387,10 @@ class SignedPlan(JobRecord):
     job_name = "plan_signature"
 
     plan = models.OneToOneField(Plan, verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="signed")
-    code = models.CharField("mã tra cứu", max_length=20, unique=True, default=new_code)
-    signer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="người ký",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     # Signed outside the portal (the signer's own software and USB token): the final unsigned PDF the
     # portal issued, kept so that the signed file uploaded back can be checked against it byte for byte.
     unsigned_file = models.FileField("bản cuối chưa ký", upload_to="signing/unsigned/", blank=True, max_length=300)
     unsigned_sha256 = models.CharField("SHA-256 bản chưa ký", max_length=64, blank=True)
-    document = models.OneToOneField(
-        "signing.IssuedDocument",
-        verbose_name="văn bản đã ký",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="signed_plan",
-    )
 
     class Meta:
         verbose_name = "văn bản ký số của kế hoạch"
@@ -414,10 +398,6 @@ class SignedPlan(JobRecord):
 
     def __str__(self):
         return f"Văn bản ký số – {self.plan}"
-
-    @property
-    def is_ready(self):
-        return self.state == JobState.DONE and self.document_id is not None
 
     def queue(self):
         from plans.tasks import sign_plan

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from periods.models import ReportingPeriod
-from signing.models import new_code
+from signing.models import SigningJob
 from tthc_portal.jobs import JobRecord, JobState
 
 
@@ -257,25 +257,13 @@ class PlanFigures(models.Model):
         return sum(count for due, count in self.open_due.items() if due < limit)
 
 
-class SignedReport(JobRecord):
+class SignedReport(SigningJob):
     """A báo cáo signed by the unit's signer and by the unit, then sent to the reviewers above ("Ký và
     gửi"): one per report; the report cannot change after it (reports.services refuses edits)."""
 
     job_name = "report_signature"
 
     report = models.OneToOneField(Report, verbose_name="báo cáo", on_delete=models.CASCADE, related_name="signed")
-    code = models.CharField("mã tra cứu", max_length=20, unique=True, default=new_code)
-    signer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="người ký", null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    document = models.OneToOneField(
-        "signing.IssuedDocument",
-        verbose_name="văn bản đã ký",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="signed_report",
-    )
 
     class Meta:
         verbose_name = "báo cáo đã ký số"
@@ -283,10 +271,6 @@ class SignedReport(JobRecord):
 
     def __str__(self):
         return f"Báo cáo đã ký số – {self.report_id}"
-
-    @property
-    def is_ready(self):
-        return self.state == JobState.DONE and self.document_id is not None
 
     def queue(self):
         from reports.tasks import sign_report

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from tthc_portal.jobs import JobRecord, JobState
+
 # Letters and digits that cannot be mistaken for one another when typed from paper (no 0/O, 1/I/L).
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 10
@@ -114,3 +116,28 @@ class IssuedDocument(models.Model):
 
     def __str__(self):
         return f"{self.number_text} ({self.unit})"
+
+
+class SigningJob(JobRecord):
+    """The job that signs one document the portal renders (signing.documents): the code printed on it,
+    who signs it, and the IssuedDocument once signed. A concrete job names what it signs."""
+
+    code = models.CharField("mã tra cứu", max_length=20, unique=True, default=new_code)
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người ký", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    document = models.OneToOneField(
+        IssuedDocument,
+        verbose_name="văn bản đã ký",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="%(app_label)s_%(class)s",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_ready(self):
+        return self.state == JobState.DONE and self.document_id is not None
