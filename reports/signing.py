@@ -24,11 +24,11 @@ def can_sign_report(user, plan):
 
 
 def is_sent(report):
-    """Signed and sent, or being signed: the report no longer changes."""
+    """Signed and sent, or being signed (or waiting for its signer's PIN): the report no longer changes."""
     if report is None or report.pk is None:  # a report read, not stored yet
         return False
     job = SignedReport.objects.filter(report=report).first()
-    return job is not None and (job.is_ready or job.is_active)
+    return job is not None and (job.is_ready or job.is_active or job.is_waiting)
 
 
 def next_report_number(unit, year):
@@ -46,7 +46,7 @@ def sign_and_send(*, report, user):
     with transaction.atomic():
         locked = Report.objects.select_for_update().get(pk=report.pk)
         job = SignedReport.objects.filter(report=locked).first()
-        if job is not None and (job.is_ready or job.is_active):
+        if job is not None and (job.is_ready or job.is_active or job.is_waiting):
             return job
         if not locked.issued_on:
             locked.issued_on = timezone.localdate()
@@ -69,12 +69,10 @@ def sign_report_now(*, report_id):
         return job
     report = Report.objects.select_related("plan__unit", "period").get(pk=report_id)
     job.mark_running()
-    signed = run_signing(
-        job, lambda: signed_report_pdf(report, signer=job.signer, code=job.code), what=f"report {report_id}"
-    )
-    if signed is None:
+    signed = run_signing(job, lambda: signed_report_pdf(report, job=job), what=f"report {report_id}")
+    if signed is None:  # failed, or waiting for the signer to authorise a remote signature
         return job
-    data, marks = signed
+    data, signed_at = signed
     plan = report.plan
     with transaction.atomic():
         job = SignedReport.objects.select_for_update().get(pk=job.pk)
@@ -89,7 +87,7 @@ def sign_report_now(*, report_id):
             title=report.summary or f"Báo cáo {report.period_label}",
             issued_on=report.issued_on,
             filename=f"bao-cao-{plan.unit.slug}-{plan.year}-{report.period.code}.pdf",
-            signed_at=marks.signed_at,
+            signed_at=signed_at,
         )
         notifications.notify(
             plan=plan,
@@ -104,15 +102,15 @@ def sign_report_now(*, report_id):
     return job
 
 
-def signed_report_pdf(report, *, signer, code):
-    """(the signed PDF's bytes, its marks): the report with its appendix (signing.documents)."""
+def signed_report_pdf(report, *, job):
+    """(the signed PDF's bytes, its signing time), or None while the signer authorises a remote
+    signature: the report with its appendix (signing.documents)."""
     number_text = report.number_text.strip()
     return render_and_sign(
         "documents/report.html",
         report_context(report),
+        job=job,
         unit=report.plan.unit,
-        signer=signer,
-        code=code,
         number_text=number_text,
         person_reason=f"Ký báo cáo số {number_text}",
         organisation_reason=f"gửi báo cáo số {number_text}",

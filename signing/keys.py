@@ -24,17 +24,18 @@ def opened_signer(key: SigningKey):
     elif key.backend == SigningKey.Backend.PKCS11:
         with _pkcs11(key) as signer:
             yield signer
-    else:
+    else:  # a remote service is opened by signing.remote, in an event loop
         raise SigningFailed(f"Chưa hỗ trợ nơi giữ khóa “{key.get_backend_display()}”.")
 
 
-def _owner(key):
+def owner_of(key):
     return key.user or key.unit
 
 
-def _secret(key):
+def secret_of(key, name):
+    """The secret called `name` (a key's passphrase, PIN or access token), or SigningFailed."""
     try:
-        return read_secret(key.secret_name)
+        return read_secret(name)
     except MissingSecret as missing:
         raise SigningFailed(str(missing)) from None
 
@@ -43,15 +44,15 @@ def _pkcs12(key):
     path = Path(key.pkcs12_path)
     if not path.is_file():
         raise SigningFailed(
-            f"Không tìm thấy tệp khóa ký số của {_owner(key)} ({path.name}). Hãy báo quản trị hệ thống."
+            f"Không tìm thấy tệp khóa ký số của {owner_of(key)} ({path.name}). Hãy báo quản trị hệ thống."
         )
-    passphrase = _secret(key)
+    passphrase = secret_of(key, key.secret_name)
     try:
         signer = signers.SimpleSigner.load_pkcs12_data(path.read_bytes(), [], passphrase=passphrase.encode())
     except (ValueError, TypeError):
         signer = None
     if signer is None:
-        raise SigningFailed(f"Không mở được tệp khóa ký số của {_owner(key)}: mật khẩu sai hoặc tệp hỏng.")
+        raise SigningFailed(f"Không mở được tệp khóa ký số của {owner_of(key)}: mật khẩu sai hoặc tệp hỏng.")
     return signer
 
 
@@ -63,7 +64,7 @@ def _pkcs11(key):
 
     if not Path(key.pkcs11_module).is_file():
         raise SigningFailed(f"Không tìm thấy thư viện PKCS#11 {key.pkcs11_module} trên máy ký số.")
-    pin = _secret(key)
+    pin = secret_of(key, key.secret_name)
     try:
         session = open_pkcs11_session(
             key.pkcs11_module, token_criteria=TokenCriteria(label=key.pkcs11_token_label), user_pin=pin

@@ -28,6 +28,7 @@ class SigningKey(models.Model):
     class Backend(models.TextChoices):
         PKCS12 = "pkcs12", "Tệp PKCS#12 (.p12) trên máy chủ"
         PKCS11 = "pkcs11", "Token / HSM qua PKCS#11"
+        CSC = "csc", "Dịch vụ ký số từ xa (CSC API)"
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -56,12 +57,30 @@ class SigningKey(models.Model):
     pkcs11_key_label = models.CharField(
         "nhãn khóa", max_length=100, blank=True, help_text="Nhãn của khóa bí mật và chứng thư số trên token."
     )
+    csc_url = models.CharField(
+        "địa chỉ dịch vụ ký số từ xa",
+        max_length=300,
+        blank=True,
+        help_text="Phần đứng trước /csc/v1/… của API Cloud Signature Consortium, ví dụ https://ky-so.example.vn.",
+    )
+    csc_credential_id = models.CharField("mã chứng thư trên dịch vụ (credentialID)", max_length=200, blank=True)
+    csc_needs_otp = models.BooleanField(
+        "dịch vụ yêu cầu thêm mã OTP", default=False, help_text="Người ký nhập mã PIN và mã OTP cho mỗi lần ký."
+    )
+    csc_token_secret = models.CharField(
+        "tên bí mật mã truy cập dịch vụ",
+        max_length=100,
+        blank=True,
+        help_text="Mã truy cập (OAuth 2.0, “Bearer”) của Cổng với dịch vụ ký số từ xa, nếu dịch vụ yêu cầu: tên "
+        "bí mật như ở ô dưới.",
+    )
     secret_name = models.CharField(
         "tên bí mật mở khóa",
         max_length=100,
         blank=True,
-        help_text="Mật khẩu tệp .p12 hoặc mã PIN của token: tên biến môi trường SIGNING_SECRET_<TÊN> hoặc khóa "
-        "trong tệp SIGNING_SECRETS_FILE — không bao giờ được lưu trong cơ sở dữ liệu.",
+        help_text="Mật khẩu tệp .p12, mã PIN của token, hoặc mã PIN của khóa cơ quan trên dịch vụ ký số từ xa: tên "
+        "biến môi trường SIGNING_SECRET_<TÊN> hoặc khóa trong tệp SIGNING_SECRETS_FILE — không bao giờ được lưu "
+        "trong cơ sở dữ liệu. Khóa của người ký trên dịch vụ từ xa để trống: người ký tự nhập mã PIN mỗi lần ký.",
     )
     image_png = models.BinaryField("hình chữ ký / con dấu (PNG nền trong suốt)", blank=True, default=b"")
     image_width_mm = models.DecimalField("chiều rộng hình (mm)", max_digits=5, decimal_places=1, default=35)
@@ -88,6 +107,12 @@ class SigningKey(models.Model):
     @property
     def is_organisation(self):
         return self.unit_id is not None
+
+    @property
+    def needs_signer_authorisation(self):
+        """A person's key on a remote signing service: the signer authorises each signature themselves
+        (PIN, and OTP when the service asks), in the page (signing.remote)."""
+        return self.backend == self.Backend.CSC and not self.is_organisation
 
 
 class IssuedDocument(models.Model):
@@ -126,6 +151,11 @@ class SigningJob(JobRecord):
     signer = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="người ký", null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Waiting for the signer to authorise a signature on a remote signing service (signing.remote): the
+    # document prepared for it (its byte range digested, the signed attributes fixed) and what is left
+    # to do once it is signed. Nothing secret: the PIN / OTP never leave the request that uses them.
+    held = models.JSONField("chờ người ký xác nhận", null=True, blank=True, editable=False)
+    held_file = models.FileField("bản chờ ký", upload_to="signing/held/", blank=True, max_length=300, editable=False)
     document = models.OneToOneField(
         IssuedDocument,
         verbose_name="văn bản đã ký",
@@ -141,3 +171,7 @@ class SigningJob(JobRecord):
     @property
     def is_ready(self):
         return self.state == JobState.DONE and self.document_id is not None
+
+    @property
+    def is_waiting(self):
+        return self.state == JobState.WAITING

@@ -39,6 +39,8 @@ class JobState(models.TextChoices):
     RUNNING = "running", "Đang xử lý"
     DONE = "done", "Hoàn thành"
     FAILED = "failed", "Lỗi"
+    # Stopped until a person acts (a signer authorising a remote signature): neither lost nor failed.
+    WAITING = "waiting", "Chờ người dùng xác nhận"
 
 
 def running_limit():

@@ -207,6 +207,9 @@ SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[])
 SIGNING_TRUST_DEMO_CA = env.bool("SIGNING_TRUST_DEMO_CA", default=DEBUG)
 SIGNING_TSA_URL = env("SIGNING_TSA_URL", default="")
 SIGNING_TSA_TIMEOUT = env.int("SIGNING_TSA_TIMEOUT", default=10)
+# A document prepared for a remote signature (signing.remote) waits this long for the signer's PIN;
+# after, it is prepared again (its printed signing time would be too far from the signature's).
+SIGNING_HOLD_MINUTES = env.int("SIGNING_HOLD_MINUTES", default=30)
 
 # Celery: REDIS_URL unset → jobs run in-process (eager); set → a real broker and workers.
 # Safe by default: a job is acknowledged only after it finished (a worker that dies hands it back),

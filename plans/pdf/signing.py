@@ -45,14 +45,14 @@ def sign_plan_now(*, plan_id):
         job.mark_failed("Chỉ ký số kế hoạch đã ban hành.")
         return job
     job.mark_running()
-    signed = run_signing(job, lambda: signed_plan_pdf(plan, signer=job.signer, code=job.code), what=f"plan {plan_id}")
-    if signed is None:
+    signed = run_signing(job, lambda: signed_plan_pdf(plan, job=job), what=f"plan {plan_id}")
+    if signed is None:  # failed, or waiting for the signer to authorise a remote signature
         return job
-    data, marks = signed
+    data, signed_at = signed
     with transaction.atomic():
         job = SignedPlan.objects.select_for_update().get(pk=job.pk)
         if not job.is_ready:  # not taken meanwhile by a file signed outside the portal
-            _store(job, plan, data, signed_at=marks.signed_at)
+            _store(job, plan, data, signed_at=signed_at)
     return job
 
 
@@ -129,16 +129,16 @@ def accept_signed_upload(*, plan, data, user):
     return job
 
 
-def signed_plan_pdf(plan, *, signer, code):
-    """(the signed PDF's bytes, its marks): the decision with its plan and appendices (signing.documents)."""
+def signed_plan_pdf(plan, *, job):
+    """(the signed PDF's bytes, its signing time), or None while the signer authorises a remote
+    signature: the decision with its plan and appendices (signing.documents)."""
     decision = plan.decision
     number_text = decision.number_text.strip()
     return render_and_sign(
         "documents/plan.html",
         plan_document_context(plan),
+        job=job,
         unit=plan.unit,
-        signer=signer,
-        code=code,
         number_text=number_text,
         person_reason=f"Ký ban hành {decision.doc_type.lower()} số {number_text}",
         organisation_reason=f"ban hành văn bản số {number_text}",
