@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/pdf/<int:job_pk>/tai-ve/", views.pdf_download, name="pdf_download"),
     path("<int:pk>/ky-so/trang-thai/", views.signed_status, name="signed_status"),
     path("<int:pk>/ky-so/ky-lai/", views.signed_retry, name="signed_retry"),
+    path("<int:pk>/ky-so/xac-nhan/", views.signed_authorise, name="signed_authorise"),
     path("<int:pk>/ky-so/tai-ve/", views.signed_download, name="signed_download"),
     path("<int:pk>/ky-so/ban-chua-ky/", views.signed_unsigned, name="signed_unsigned"),
     path("<int:pk>/ky-so/tai-len/", views.signed_upload, name="signed_upload"),

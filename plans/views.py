@@ -21,7 +21,7 @@ from plans.pdf.signing import accept_signed_upload, request_signed_plan, unsigne
 from plans.permissions import can_create_plan, can_edit_plan, ended_message
 from plans.selectors import creatable_units, plan_page
 from plans.workflow.views import fill_comment_slots
-from signing.views import MAX_PDF_BYTES, served_pdf
+from signing.views import MAX_PDF_BYTES, authorise_from_request, served_pdf
 from tthc_portal.caching import StateCache, cached, plan_key
 
 
@@ -150,6 +150,22 @@ def signed_retry(request, plan):
     request_signed_plan(plan=plan, user=job.signer if job and job.signer else request.user)
     if request.htmx:
         return render(request, "plans/_signed_status.html", _signed_context(request, plan))
+    return redirect("plans:detail", pk=plan.pk)
+
+
+@require_POST
+@plan_view
+def signed_authorise(request, plan):
+    """The signer types the PIN (and OTP) of their remote signing service to sign the held decision."""
+    _require_signer(request, plan)
+    refused = authorise_from_request(request, _signed(plan))
+    context = _signed_context(request, plan)
+    if refused:
+        context["authorise_error"] = refused
+    if request.htmx:
+        return render(request, "plans/_signed_status.html", context)
+    if refused:
+        messages.error(request, refused)
     return redirect("plans:detail", pk=plan.pk)
 
 

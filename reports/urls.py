@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:plan_pk>/<str:period_code>/trang-thai/", views.document_status, name="document_status"),
     path("<int:plan_pk>/<str:period_code>/ky-va-gui/", views.sign_and_send, name="sign_send"),
     path("<int:plan_pk>/<str:period_code>/ky-so/trang-thai/", views.signed_status, name="signed_status"),
+    path("<int:plan_pk>/<str:period_code>/ky-so/xac-nhan/", views.signed_authorise, name="signed_authorise"),
     path("<int:plan_pk>/<str:period_code>/ky-so/tai-ve/", views.signed_download, name="signed_download"),
     path("<int:plan_pk>/tep/<int:document_pk>/<str:kind>/", views.document_download, name="download"),
 ]

@@ -19,7 +19,7 @@ from plans.access import forbidden, plan_view
 from plans.models import Plan
 from plans.selectors import plan_page
 from signing.verify import verify_pdf
-from signing.views import served_pdf
+from signing.views import authorise_from_request, served_pdf
 from tasks.progress import default_period
 from tthc_portal.caching import cached
 
@@ -256,6 +256,23 @@ def sign_and_send(request, plan, period_code):
         messages.error(request, job.error)
     if request.htmx:
         return render(request, "reports/_signed_status.html", _signed_context(request, plan, period))
+    return redirect("reports:report", plan_pk=plan.pk, period_code=period.code)
+
+
+@require_POST
+@plan_view
+def signed_authorise(request, plan, period_code):
+    """The signer types the PIN (and OTP) of their remote signing service to sign the held report."""
+    period = period_or_404(period_code)
+    job = SignedReport.objects.filter(report__plan=plan, report__period=period).first()
+    refused = authorise_from_request(request, job)
+    context = _signed_context(request, plan, period)
+    if refused:
+        context["authorise_error"] = refused
+    if request.htmx:
+        return render(request, "reports/_signed_status.html", context)
+    if refused:
+        messages.error(request, refused)
     return redirect("reports:report", plan_pk=plan.pk, period_code=period.code)
 
 

@@ -33,6 +33,10 @@ class SigningKeyForm(forms.ModelForm):
             "pkcs11_module",
             "pkcs11_token_label",
             "pkcs11_key_label",
+            "csc_url",
+            "csc_credential_id",
+            "csc_needs_otp",
+            "csc_token_secret",
             "secret_name",
             "image_width_mm",
             "is_demo",
@@ -54,6 +58,19 @@ class SigningKeyForm(forms.ModelForm):
         if kind != "PNG":
             raise ValidationError("Hãy tải lên hình PNG (nền trong suốt).")
         return data
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("backend") == SigningKey.Backend.CSC:
+            if not cleaned.get("csc_url") or not cleaned.get("csc_credential_id"):
+                raise ValidationError(
+                    "Khóa trên dịch vụ ký số từ xa cần địa chỉ dịch vụ và mã chứng thư (credentialID)."
+                )
+            if cleaned.get("unit") and not cleaned.get("secret_name"):
+                raise ValidationError(
+                    "Khóa của cơ quan trên dịch vụ ký số từ xa cần tên bí mật chứa mã PIN (Cổng ký thay cơ quan)."
+                )
+        return cleaned
 
     def save(self, commit=True):
         key = super().save(commit=False)

@@ -139,7 +139,7 @@ def authorise_held(job, *, pin, otp=""):
     if key is None or not key.needs_signer_authorisation:
         raise SigningFailed("Khóa ký số của người ký đã thay đổi. Hãy ký lại.")
     held = job.held["person"]
-    signature = remote.run(remote.authorise(key, held, pin=pin, otp=otp))
+    signature = remote.run(remote.authorise(remote.Service.of(key), held, pin=pin, otp=otp))
     with transaction.atomic():
         locked = job_model.objects.select_for_update().get(pk=job.pk)
         if not locked.is_waiting or not locked.held or locked.held["person"]["hash"] != held["hash"]:

@@ -17,7 +17,7 @@ from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator import ValidationContext
 
 from . import remote
-from .keys import SigningFailed, opened_signer
+from .keys import SigningFailed, opened_signer, secret_of
 from .models import SigningKey
 from .verify import trust_roots
 
@@ -66,7 +66,8 @@ def sign_pdf(data: bytes, requests: list[SignatureRequest], *, signed_at: dateti
     for request in requests:
         with _timestamp_failures():
             if request.key.backend == SigningKey.Backend.CSC:
-                data = remote.run(_sign_remotely(data, request, stamper=stamper, signed_at=signed_at))
+                service, pin = remote.Service.of(request.key), secret_of(request.key, request.key.secret_name)
+                data = remote.run(_sign_remotely(data, request, service, pin, stamper=stamper, signed_at=signed_at))
             else:
                 with opened_signer(request.key) as signer:
                     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
@@ -77,8 +78,8 @@ def sign_pdf(data: bytes, requests: list[SignatureRequest], *, signed_at: dateti
     return data
 
 
-async def _sign_remotely(data, request, *, stamper, signed_at):
-    async with remote.csc_signer(request.key) as signer:
+async def _sign_remotely(data, request, service, pin, *, stamper, signed_at):
+    async with remote.csc_signer(service, pin=pin) as signer:
         writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
         out = io.BytesIO()
         await _pdf_signer(request, signer, stamper=stamper, signed_at=signed_at).async_sign_pdf(writer, output=out)
@@ -94,7 +95,7 @@ def hold_for_signer(data: bytes, request: SignatureRequest, *, signed_at: dateti
             remote.hold(
                 data,
                 lambda signer: _pdf_signer(request, signer, stamper=stamper, signed_at=signed_at),
-                key=request.key,
+                service=remote.Service.of(request.key),
             )
         )
 

@@ -17,6 +17,7 @@ import asyncio
 import base64
 import io
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 
 import aiohttp
 from asn1crypto import cms, x509
@@ -36,14 +37,31 @@ TIMEOUT = 30  # seconds, for each call to the service
 DIGEST = "sha256"
 
 
-def _session_info(key: SigningKey):
-    token = secret_of(key, key.csc_token_secret) if key.csc_token_secret else None
-    return csc.CSCServiceSessionInfo(key.csc_url.rstrip("/"), key.csc_credential_id, oauth_token=token)
+@dataclass(frozen=True)
+class Service:
+    """A key on a remote service, read from its SigningKey (and secrets) before any event loop runs."""
+
+    url: str
+    credential_id: str
+    token: str | None
+    needs_otp: bool
+    owner: str
+
+    @classmethod
+    def of(cls, key: SigningKey):
+        if not key.csc_url or not key.csc_credential_id:
+            raise SigningFailed(f"Khóa ký số từ xa của {owner_of(key)} chưa có địa chỉ dịch vụ hoặc mã chứng thư.")
+        token = secret_of(key, key.csc_token_secret) if key.csc_token_secret else None
+        return cls(key.csc_url.rstrip("/"), key.csc_credential_id, token, key.csc_needs_otp, str(owner_of(key)))
+
+    @property
+    def session_info(self):
+        return csc.CSCServiceSessionInfo(self.url, self.credential_id, oauth_token=self.token)
 
 
-def _unreachable(key, error):
+def _unreachable(service, error):
     return SigningFailed(
-        f"Không kết nối được dịch vụ ký số từ xa của {owner_of(key)} ({key.csc_url}): {type(error).__name__}. "
+        f"Không kết nối được dịch vụ ký số từ xa của {service.owner} ({service.url}): {type(error).__name__}. "
         f"Hãy thử lại sau ít phút; nếu vẫn lỗi, báo quản trị hệ thống."
     )
 
@@ -51,9 +69,9 @@ def _unreachable(key, error):
 class _Authorisation(csc.CSCAuthorizationManager):
     """SAD for the given hashes, authorised with a PIN (and an OTP) that this object only passes on."""
 
-    def __init__(self, session_info, credential_info, *, http, key, pin, otp):
+    def __init__(self, session_info, credential_info, *, http, service, pin, otp):
         super().__init__(session_info, credential_info)
-        self.http, self.key, self.pin, self.otp = http, key, pin, otp
+        self.http, self.service, self.pin, self.otp = http, service, pin, otp
 
     async def authorize_signature(self, hash_b64s):
         body = self.format_csc_auth_request(
@@ -65,11 +83,11 @@ class _Authorisation(csc.CSCAuthorizationManager):
                 url, headers=self.auth_headers, json=body, timeout=aiohttp.ClientTimeout(total=TIMEOUT)
             ) as response:
                 if response.status in (400, 401, 403):
-                    raise SigningFailed(_refusal(self.key, await _error_text(response)))
+                    raise SigningFailed(_refusal(self.service, await _error_text(response)))
                 response.raise_for_status()
                 return self.parse_csc_auth_response(await response.json(content_type=None))
         except aiohttp.ClientError as error:
-            raise _unreachable(self.key, error) from None
+            raise _unreachable(self.service, error) from None
 
 
 async def _error_text(response):
@@ -80,24 +98,23 @@ async def _error_text(response):
     return str(data.get("error_description") or data.get("error") or "") if isinstance(data, dict) else ""
 
 
-def _refusal(key, detail):
-    what = "mã PIN hoặc mã OTP" if key.csc_needs_otp else "mã PIN"
+def _refusal(service, detail):
+    what = "mã PIN hoặc mã OTP" if service.needs_otp else "mã PIN"
     said = f" (dịch vụ trả lời: {detail})" if detail else ""
-    return f"Dịch vụ ký số từ xa không chấp nhận {what} của {owner_of(key)}{said}. Hãy nhập lại."
+    return f"Dịch vụ ký số từ xa không chấp nhận {what} của {service.owner}{said}. Hãy nhập lại."
 
 
 @asynccontextmanager
-async def _connected(key, *, pin="", otp=""):
-    """(a CSCSigner for `key` whose authorisations use `pin` / `otp`, its credential info)."""
-    if not key.csc_url or not key.csc_credential_id:
-        raise SigningFailed(f"Khóa ký số từ xa của {owner_of(key)} chưa có địa chỉ dịch vụ hoặc mã chứng thư.")
-    session_info = _session_info(key)
+async def _connected(service: Service, *, pin="", otp=""):
+    """(a CSCSigner for the service's credential whose authorisations use `pin` / `otp`, its
+    credential info)."""
+    session_info = service.session_info
     async with aiohttp.ClientSession() as http:
         try:
             credential = await csc.fetch_certs_in_csc_credential(http, session_info, timeout=TIMEOUT)
         except SigningError as error:
-            raise _unreachable(key, error.__cause__ or error) from None
-        manager = _Authorisation(session_info, credential, http=http, key=key, pin=pin, otp=otp)
+            raise _unreachable(service, error.__cause__ or error) from None
+        manager = _Authorisation(session_info, credential, http=http, service=service, pin=pin, otp=otp)
         yield csc.CSCSigner(http, manager, sign_timeout=TIMEOUT), credential
 
 
@@ -107,20 +124,20 @@ def run(coroutine):
 
 
 @asynccontextmanager
-async def csc_signer(key: SigningKey):
-    """An organisation's key on the service, authorised by the portal with the PIN of its secret."""
-    async with _connected(key, pin=secret_of(key, key.secret_name)) as (signer, _):
+async def csc_signer(service: Service, *, pin: str):
+    """An organisation's key on the service, authorised by the portal with `pin` (from its secret)."""
+    async with _connected(service, pin=pin) as (signer, _):
         yield signer
 
 
 # --- a person's key: prepared by the job, authorised by the signer, finished by the job ------------------
 
 
-async def hold(data: bytes, make_pdf_signer, *, key: SigningKey):
+async def hold(data: bytes, make_pdf_signer, *, service: Service):
     """(the document prepared for the signature of `make_pdf_signer(signer)`, the state to sign it
     later): its byte range digested and its signed attributes fixed now, with the credential's
     certificates, so that the signer authorises exactly this hash."""
-    async with _connected(key) as (signer, credential):
+    async with _connected(service) as (signer, credential):
         pdf_signer = make_pdf_signer(signer)
         writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
         prepared, _, output = await pdf_signer.async_digest_doc_for_signing(writer)
@@ -141,20 +158,20 @@ async def hold(data: bytes, make_pdf_signer, *, key: SigningKey):
     return output.getvalue(), state
 
 
-async def authorise(key: SigningKey, state: dict, *, pin: str, otp: str = "") -> str:
+async def authorise(service: Service, state: dict, *, pin: str, otp: str = "") -> str:
     """The raw signature (base64) of the held signed attributes, authorised by the signer's PIN/OTP."""
     if not pin:
         raise SigningFailed("Hãy nhập mã PIN của chữ ký số từ xa.")
-    if key.csc_needs_otp and not otp:
+    if service.needs_otp and not otp:
         raise SigningFailed("Hãy nhập mã OTP mà dịch vụ ký số gửi cho bạn.")
-    async with _connected(key, pin=pin, otp=otp) as (signer, credential):
+    async with _connected(service, pin=pin, otp=otp) as (signer, credential):
         held_certificate = base64.b64decode(state["certificates"][0])
         if credential.signing_cert.dump() != held_certificate:
             raise SigningFailed("Chứng thư số trên dịch vụ đã thay đổi từ khi văn bản được chuẩn bị. Hãy ký lại.")
         try:
             signature = await signer.async_sign_raw(base64.b64decode(state["signed_attrs"]), DIGEST)
         except SigningError as error:
-            raise _unreachable(key, error.__cause__ or error) from None
+            raise _unreachable(service, error.__cause__ or error) from None
     return _b64(signature)
 
 

@@ -64,6 +64,7 @@ PLAN_URLS = {
     "plans:pdf_download": ("missing", lambda plan, ctx: {"pk": plan.pk, "job_pk": 999999}),
     "plans:signed_status": ("view", P),
     "plans:signed_retry": ("post", P),
+    "plans:signed_authorise": ("post", P),
     "plans:signed_download": ("missing", P),
     "plans:signed_unsigned": ("missing", P),
     "plans:signed_upload": ("post", P),
@@ -130,6 +131,7 @@ PLAN_URLS = {
     "reports:document_status": ("view", PERIOD_KW),
     "reports:sign_send": ("post", PERIOD_KW),
     "reports:signed_status": ("view", PERIOD_KW),
+    "reports:signed_authorise": ("post", PERIOD_KW),
     "reports:signed_download": ("missing", PERIOD_KW),
     "reports:download": ("missing", lambda plan, ctx: {"plan_pk": plan.pk, "document_pk": 999999, "kind": "pdf"}),
 }

@@ -1,6 +1,7 @@
 """The dummy Cloud Signature Consortium service of certomancer-csc-dummy, as a real service would
-behave for the portal: `credentials/authorize` refuses a wrong PIN or OTP, and SAD is bound to the
-hashes (SCAL 2). Run by tests/signing/services.py: python csc_service.py CONFIG PORT PIN OTP."""
+behave for the portal: `credentials/authorize` refuses a wrong PIN, or a wrong OTP for a person's
+credential (".../person"), and SAD is bound to the hashes (SCAL 2). Run by tests/signing/services.py:
+python csc_service.py CONFIG PORT PIN OTP."""
 
 import sys
 
@@ -18,7 +19,7 @@ class PinCheckedService(CSCWithCertomancer):
         params = await request.json()
         if params.get("PIN") != self.pin:
             return web.json_response({"error": "invalid_request", "error_description": "Invalid PIN"}, status=400)
-        if params.get("OTP") != self.otp:
+        if str(params.get("credentialID", "")).endswith("/person") and params.get("OTP") != self.otp:
             return web.json_response({"error": "invalid_otp", "error_description": "Invalid OTP"}, status=400)
         return await super().credentials_authorize(request)
 
