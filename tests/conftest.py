@@ -122,3 +122,26 @@ def le_loi_plan(seed):
     from plans.models import Plan
 
     return Plan.objects.get(unit__slug="le-loi", year=2024)
+
+
+# --- the trust services of the signing tests (tests/signing/services.py), started once per session ------
+
+
+@pytest.fixture(scope="session")
+def test_pki(tmp_path_factory):
+    """The certomancer test PKI, served (TSA, OCSP, CRL) for the whole session."""
+    from tests.signing.services import start_pki, stop
+
+    pki, process = start_pki(tmp_path_factory.mktemp("pki"))
+    yield pki
+    stop(process)
+
+
+@pytest.fixture(scope="session")
+def csc_url(test_pki):
+    """The dummy CSC service's base URL, holding the test PKI's keys."""
+    from tests.signing.services import start_csc, stop
+
+    url, process = start_csc(test_pki)
+    yield url
+    stop(process)
