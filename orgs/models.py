@@ -117,6 +117,14 @@ class Unit(models.Model):
         key = ("unit-chain", self.pk, day.isoformat(), generation["last"], generation["count"])
         return cached(key, lambda: [str(unit) for unit in self.chain_as_of(day)])
 
+    def communes_below_as_of(self, day):
+        """The ids of the commune-level units below this unit as the tree stood on `day` (from the units'
+        history, in one query; a unit without history as it is now), that existed on that day. Kept in
+        the cache until the units' history grows."""
+        generation = Unit.history.aggregate(last=models.Max("history_id"), count=models.Count("history_id"))
+        key = ("communes-below", self.pk, day.isoformat(), generation["last"], generation["count"])
+        return cached(key, lambda: _communes_below(self.pk, day))
+
     def has_ended(self, on=None):
         """Merged into another unit or dissolved by `on` (today by default)."""
         return self.valid_until is not None and self.valid_until <= (on or timezone.localdate())
@@ -128,6 +136,32 @@ class Unit(models.Model):
     def descendants(self, include_self=False):
         qs = Unit.objects.filter(path__startswith=self.path)
         return qs if include_self else qs.exclude(pk=self.pk)
+
+
+def _communes_below(unit_id, day):
+    state = {row["pk"]: row for row in Unit.objects.values("pk", "parent_id", "kind", "valid_from", "valid_until")}
+    records = (
+        Unit.history.filter(models.Q(effective_on__lte=day) | models.Q(effective_on__isnull=True))
+        .order_by("history_date")
+        .values("id", "parent_id", "kind")
+    )
+    for record in records:  # the state in force on `day` is the one recorded last
+        if record["id"] in state:
+            state[record["id"]] = {**state[record["id"]], "parent_id": record["parent_id"], "kind": record["kind"]}
+    children: dict[int, list[int]] = {}
+    for pk, row in state.items():
+        children.setdefault(row["parent_id"], []).append(pk)
+    found, stack = [], list(children.get(unit_id, []))
+    while stack:
+        pk = stack.pop()
+        row = state[pk]
+        stack.extend(children.get(pk, []))
+        existed = (row["valid_from"] is None or row["valid_from"] <= day) and (
+            row["valid_until"] is None or row["valid_until"] > day
+        )
+        if row["kind"] in COMMUNE_LEVEL_KINDS and existed:
+            found.append(pk)
+    return sorted(found)
 
 
 # xã, phường, thị trấn: the level that writes the plans everything else reviews and sums.

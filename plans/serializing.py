@@ -8,31 +8,35 @@ from tasks.selectors import plan_table
 CELLS = ("lead", "partners", "product")
 
 
-def _row(task):
-    return {
+def _row(task, links):
+    row = {
         "number": task.number,
         "content": task.content,
         **{cell: getattr(task, cell) for cell in CELLS},
         "deadline": task.deadline_text,
-        "children": [_row(child) for child in task.subitems],
+        "children": [_row(child, links) for child in task.subitems],
         "result": None,
     }
+    if links:  # the row it is (the copy's origin) and the higher plan's row it was taken from
+        row["id"], row["source"] = task.pk, task.source_id
+    return row
 
 
-def table_to_data(plan):
+def table_to_data(plan, *, links=False):
     return [
         {
             "number": section.number,
             "title": section.title,
             **{cell: getattr(section, cell) for cell in CELLS},
             "deadline": section.deadline_text,
-            "tasks": [_row(task) for task in section.rows],
+            "tasks": [_row(task, links) for task in section.rows],
         }
         for section in plan_table(plan)
     ]
 
 
-def plan_to_data(plan):
+def plan_to_data(plan, *, links=False):
+    """`links`: each row also carries its id and its source row's id (a copy of the plan keeps them)."""
     decision = plan.decision
     return {
         "source": plan.source,
@@ -53,7 +57,7 @@ def plan_to_data(plan):
             "title": plan.table_title,
             "attachment_line": plan.table_attachment_line,
             "columns": dict(plan.column_labels),
-            "sections": table_to_data(plan),
+            "sections": table_to_data(plan, links=links),
         },
         "appendices": [
             {

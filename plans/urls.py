@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("plans.editing.urls")),
     path("", include("plans.files.urls")),
     path("", include("plans.copying.urls")),
+    path("", include("plans.cascade.urls")),
     path("", include("plans.workflow.urls")),
     path("", include("plans.history.urls")),
 ]

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from orgs.models import Membership
 from orgs.scoping import own_roles
 from plans.access import plan_view
+from plans.cascade.coverage import derived_rows
 from plans.copying.services import plan_year_warnings
 from plans.models import Plan, PlanPdf, SignedPlan
 from plans.pdf import services
@@ -72,6 +73,10 @@ def plan_detail(request, plan):
     context.update(_signed_context(request, plan))
     context["can_edit"] = can_edit_plan(request.user, plan)
     context["can_create"] = can_create_plan(request.user, plan.unit)
+    context["can_take_from_above"] = context["can_edit"] and plan.unit.parent_id is not None
+    context["has_communes_below"] = not plan.unit.is_commune_level
+    context["derived"] = derived_rows(plan)
+    context["late_derived"] = sum(item.late for item in context["derived"])
     context["year_warnings"] = (
         cached(("year-warnings", *plan_key(plan)), lambda: plan_year_warnings(plan)) if context["decision"] else []
     )

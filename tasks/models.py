@@ -96,6 +96,21 @@ class Task(RowCells):
         "số TT", max_length=20, blank=True, help_text="Như in: “1”, “2.1”, “3.”, “-” cho gạch đầu dòng."
     )
     content = models.TextField("nội dung công việc")
+    # The row of a higher unit's plan this row was taken from ("Lấy từ kế hoạch cấp trên",
+    # plans.cascade): the higher plan's coverage is counted from these links, never from text.
+    source = models.ForeignKey(
+        "self",
+        verbose_name="lấy từ nội dung của kế hoạch cấp trên",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="derived",
+    )
+    # The row this one was copied from: the previous revision's (a new revision after issue) or last
+    # year's (copy from last year). Lets a link to last year's higher row find this year's.
+    origin = models.ForeignKey(
+        "self", verbose_name="sao từ nội dung", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
+    )
 
     history = HistoricalRecords(
         verbose_name="lịch sử nội dung công việc", verbose_name_plural="lịch sử nội dung công việc"

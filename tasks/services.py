@@ -22,6 +22,7 @@ def create_table(*, plan, sections):
         created_sections.append(section)
     bulk_create_with_history(created_sections, Section, default_date=now)
 
+    known = _existing_rows(sections)
     rows_by_key: dict[tuple[str, ...], tuple[Task, dict]] = {}
     level: list[tuple[Section, Task | None, list, tuple[str, ...]]] = [
         (section, None, data.get("tasks", []), (section.number,))
@@ -38,6 +39,8 @@ def create_table(*, plan, sections):
                 for cell in CELL_KEYS:
                     setattr(task, cell, data.get(cell, "") or "")
                 task.set_deadline(data.get("deadline", "") or "", plan.year)
+                task.origin_id = data.get("id") if data.get("id") in known else None
+                task.source_id = data.get("source") if data.get("source") in known else None
                 row_key = key + (f"{order}:{task.number}",)
                 batch.append((task, data, row_key))
         bulk_create_with_history([task for task, _, _ in batch], Task, default_date=now)
@@ -47,6 +50,17 @@ def create_table(*, plan, sections):
                 next_level.append((task.section, task, data["children"], row_key))
         level = next_level
     return rows_by_key
+
+
+def _existing_rows(sections):
+    """The ids among the rows' "id" (what a copied row was copied from) and "source" (the higher row
+    it was taken from) that still exist: a link to a row deleted since is dropped, not an error."""
+    ids, stack = set(), [row for section in sections for row in section.get("tasks", [])]
+    while stack:
+        row = stack.pop()
+        ids.update(value for value in (row.get("id"), row.get("source")) if isinstance(value, int))
+        stack.extend(row.get("children") or [])
+    return set(Task.objects.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
 
 
 def record_results(*, period, results):

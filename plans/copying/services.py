@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 
 from orgs.audit import record as audit
 from orgs.models import AuditEvent, Unit
+from plans.cascade.services import relink
 from plans.copying.years import copy_data, year_mentions_that_do_not_fit
 from plans.loading import load_plan
 from plans.models import Plan
@@ -25,9 +26,11 @@ def plan_year_warnings(plan):
 def prepare_copy(*, source_plan, year):
     """What copying `source_plan` to `year` would create: the data for plans.loading.load_plan,
     every change made to its texts, and the warnings on the result. Reads only."""
-    data = plan_to_data(source_plan)
+    data = plan_to_data(source_plan, links=True)
     source_warnings = year_mentions_that_do_not_fit(data, source_plan.year)
-    return copy_data(data, from_year=source_plan.year, to_year=year, source_warnings=source_warnings)
+    proposal = copy_data(data, from_year=source_plan.year, to_year=year, source_warnings=source_warnings)
+    proposal.links = relink(proposal.data, unit=source_plan.unit, year=year)
+    return proposal
 
 
 def existing_plan(*, unit, year):

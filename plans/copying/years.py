@@ -163,6 +163,7 @@ class CopyProposal:
     changes: list[Change]
     warnings: list[YearWarning]
     source_warnings: list[YearWarning] = field(default_factory=list)
+    links: Any = None  # plans.cascade.services.Relinked: the links to the higher plan, carried to the new year
 
     @property
     def year(self):

@@ -504,16 +504,16 @@ def _siblings(section, parent):
 
 
 @transaction.atomic
-def add_task(*, section, data, user, parent=None, after=None):
+def add_task(*, section, data, user, parent=None, after=None, source=None):
     """A new row in `section` (a sub-item of `parent` when given): right after the sibling `after`,
-    or at the end."""
+    or at the end. `source`: the higher plan's row it is taken from (plans.cascade)."""
     plan = section.plan
     _lock_for_edit(user, plan)
     if parent is not None and parent.section_id != section.pk:
         raise ValueError("The parent row is in another section.")
     if after is not None and (after.section_id != section.pk or after.parent_id != (parent.pk if parent else None)):
         raise ValueError("`after` is not a sibling of the new row.")
-    task = Task(section=section, parent=parent, order=0)
+    task = Task(section=section, parent=parent, order=0, source=source)
     _apply(task, data, TASK_FIELDS)
     errors: dict[str, str] = {}
     _set_deadline(task, data, plan.year, errors)

@@ -288,7 +288,7 @@ def new_revision(*, plan, user, request=None):
         locked = _locked(plan)
         check_new_revision(user, locked)
         Unit.objects.select_for_update().get(pk=locked.unit_id)  # one new revision at a time per unit
-        data = plan_to_data(locked)
+        data = plan_to_data(locked, links=True)
         data["document"]["number"] = None
         data["document"]["date"] = None
         revision = locked.revision + 1
