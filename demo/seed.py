@@ -8,6 +8,7 @@ only: the accounts share one known password.
 The app sits on top of every other (README, "Layout"): it only calls their loaders."""
 
 import json
+import re
 from datetime import date
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from orgs.models import Membership, Unit, User
 from orgs.services import load_units
 from periods.cutoffs import ensure_periods
 from periods.models import ReportingPeriod
+from plans.copying.years import copy_data
 from plans.loading import load_plan
 from plans.models import Plan
 from reports.models import Report
@@ -52,10 +54,43 @@ def seed_demo(*, reset=False):
         load_seed_plan(data, unit=unit)
         loaded += 1
     province = generate_province()
+    ensure_province_plan(province)
     demo_units = [*units.values(), province, *province.children.order_by("slug")[:1]]
     users = ensure_demo_users(password=settings.DEMO_PASSWORD, units=demo_units)
     ensure_demo_signing_keys(users=users, units=demo_units)
     return units, loaded, kept
+
+
+# In a plan written after the 2025 reorganisation the province addresses its communes directly.
+_DISTRICTS = re.compile(r"UBND\s+huyện,\s*(?:thành\s+phố|TP)(?:\s*\(TP\)?)?", re.IGNORECASE)
+
+
+def _to_communes(rows):
+    for row in rows:
+        for cell in ("lead", "partners"):
+            row[cell] = _DISTRICTS.sub("UBND các xã, phường", row.get(cell) or "")
+        _to_communes(row.get("children") or [])
+
+
+def ensure_province_plan(province):
+    """The generated province's issued plan of its communes' year, so that its communes can take rows
+    from it ("Lấy từ kế hoạch cấp trên") and it can see its coverage: seed 001 (Bắc Giang 2024) moved to
+    that year, addressed to the communes (no districts any more), numbered 12/KH-UBND of 10 January."""
+    year = Plan.objects.filter(unit__parent=province).values_list("year", flat=True).first()
+    if year is None or Plan.objects.filter(unit=province, year=year).exists():
+        return None
+    data = read_fixture(FIXTURES / "plans" / "bac-giang-2024.json")
+    copy_data(data, from_year=data["year"], to_year=year)
+    data["report"] = None
+    for section in data["table"]["sections"]:
+        _to_communes(section.get("tasks", []))
+    data["document"].update(
+        number=12,
+        date=date(year, 1, 10).isoformat(),
+        issuing_body=f"ỦY BAN NHÂN DÂN\n{str(province).upper()}",
+        place=province.name.split(" (")[0],
+    )
+    return load_plan(data, unit=province, status=Plan.Status.ISSUED)
 
 
 @transaction.atomic

@@ -55,7 +55,8 @@ def create_table(*, plan, sections):
 def _existing_rows(sections):
     """The ids among the rows' "id" (what a copied row was copied from) and "source" (the higher row
     it was taken from) that still exist: a link to a row deleted since is dropped, not an error."""
-    ids, stack = set(), [row for section in sections for row in section.get("tasks", [])]
+    ids: set[int] = set()
+    stack = [row for section in sections for row in section.get("tasks", [])]
     while stack:
         row = stack.pop()
         ids.update(value for value in (row.get("id"), row.get("source")) if isinstance(value, int))

@@ -7,6 +7,9 @@ its 2024 communes even after the 2025 reorganisation."""
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import F
+from django.db.models.functions import Coalesce
+
 from orgs.models import Unit
 from plans.models import Plan
 from tasks.models import Task
@@ -121,13 +124,34 @@ class Derived:
     def source_plan(self):
         return self.source.section.plan
 
+    @property
+    def source_key(self):
+        return row_key(self.source)
+
+    @property
+    def key(self):
+        return row_key(self.row)
+
+
+def row_key(row):
+    """ "II.1.2" for sub-item 1.2 (or "1.2." / "-") of row 1 in section II; "I.3" for a top-level row."""
+    number = row.number.strip().rstrip(".")
+    if row.parent_id is None:
+        return f"{row.section.number}.{number}" if number else row.section.number
+    parent = row.parent.number.strip().rstrip(".")
+    if number.startswith(parent + "."):
+        return f"{row.section.number}.{number}"
+    return f"{row.section.number}.{parent} {number}".rstrip()
+
 
 def derived_rows(plan):
-    """The plan's top-level rows taken from a higher plan, in order, each with its source and whether
-    its deadline is later than the source's."""
+    """The plan's rows taken from a higher plan (sub-items too), in the plan's order, each with its
+    source and whether its deadline is later than the source's."""
     rows = (
-        Task.objects.filter(section__plan=plan, source__isnull=False, parent__isnull=True)
-        .select_related("section", "source__section__plan__unit")
-        .order_by("section__order", "order", "pk")
+        Task.objects.filter(section__plan=plan, source__isnull=False)
+        .select_related("section", "parent", "source__section__plan__unit", "source__parent")
+        .order_by(
+            "section__order", Coalesce("parent__order", "order"), F("parent_id").asc(nulls_first=True), "order", "pk"
+        )
     )
     return [Derived(row=row, source=row.source, late=later_than_source(row, row.source)) for row in rows]

@@ -121,7 +121,8 @@ def offers_for(plan):
 
 @dataclass
 class Taken:
-    added: list[Task] = field(default_factory=list)
+    added: list[Task] = field(default_factory=list)  # the rows chosen, as added
+    created: int = 0  # every row written: the chosen ones, their sub-items, the headings they needed
     already: list[Task] = field(default_factory=list)  # source rows the plan had taken before
     cited: list[str] = field(default_factory=list)  # legal bases added
     not_cited: list[Plan] = field(default_factory=list)  # higher plans not issued yet: nothing to cite
@@ -185,6 +186,7 @@ def take_rows(*, plan, row_ids, user):
                 linked[child.pk] = add_task(
                     section=section, parent=row, data=_row_data(child, child.number), user=user, source=child
                 )
+                result.created += 1
         else:  # a sub-item: under the row taken from its heading
             heading = linked.get(source.parent_id)
             if heading is None:
@@ -192,11 +194,13 @@ def take_rows(*, plan, row_ids, user):
                 data = {**_row_data(source.parent, suggest_number(section=section)), "lead": "", "partners": ""}
                 heading = add_task(section=section, data=data, user=user, source=source.parent)
                 linked[source.parent_id] = heading
+                result.created += 1
             row = add_task(
                 section=heading.section, parent=heading, data=_row_data(source, "-"), user=user, source=source
             )
         linked[source.pk] = row
         result.added.append(row)
+        result.created += 1
         if source.section.plan not in used_plans:
             used_plans.append(source.section.plan)
     _cite(plan, used_plans, user, result)

@@ -46,7 +46,9 @@ def take_from_above(request, plan):
 
 
 def _tell(request, taken):
-    parts = [f"Đã thêm {len(taken.added)} nội dung từ kế hoạch cấp trên"]
+    parts = [f"Đã thêm {len(taken.added)} nội dung đã chọn từ kế hoạch cấp trên"]
+    if taken.created > len(taken.added):
+        parts[0] += f" ({taken.created} dòng, kể cả các ý con và dòng mục lớn chứa chúng)"
     if taken.already:
         parts.append(f"{len(taken.already)} nội dung đã có trong kế hoạch nên không thêm lại")
     messages.success(request, "; ".join(parts) + ". Hãy sửa nội dung, chủ trì và thời hạn cho phù hợp với đơn vị.")
