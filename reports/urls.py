@@ -2,11 +2,17 @@
 
 from django.urls import path
 
-from . import views
+from . import consolidated_views, views
 
 app_name = "reports"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("bao-cao-tong-hop/", consolidated_views.consolidated_index, name="consolidated_index"),
+    path(
+        "bao-cao-tong-hop/<int:unit_pk>/<int:year>/<str:period_code>/",
+        consolidated_views.consolidated,
+        name="consolidated",
+    ),
     path("tong-hop/", views.batch_index, name="batch_index"),
     path("tong-hop/<int:pk>/", views.batch_detail, name="batch"),
     path("tong-hop/<int:pk>/trang-thai/", views.batch_status, name="batch_status"),
