@@ -2,8 +2,7 @@
 then the page with every figure, the chart and the missing communes."""
 
 from django import forms
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -18,6 +17,8 @@ from plans.access import forbidden
 from . import services
 from .charts import completion_svg
 from .consolidated import consolidate
+from .consolidated_export import consolidated_workbook
+from .exporting import XLSX_CONTENT_TYPE
 
 
 class ChooseForm(forms.Form):
@@ -45,18 +46,33 @@ def consolidated_index(request):
     return render(request, "reports/consolidated_index.html", {"form": form})
 
 
-@require_GET
-def consolidated(request, unit_pk, year, period_code):
+def _report(request, unit_pk, year, period_code):
+    """The Consolidated report, or the refusal to send back (404 for a unit the user does not see)."""
     unit = get_object_or_404(units_visible_to(request.user), pk=unit_pk)
     period = period_or_404(period_code)
-    try:
-        if unit.is_commune_level or not services.can_request_batch(request.user, unit):
-            raise PermissionDenied(f"Chỉ cán bộ thẩm định của {unit} hoặc cấp trên xem được báo cáo tổng hợp này.")
-    except PermissionDenied as refused:
-        return forbidden(request, str(refused))
+    if unit.is_commune_level or not services.can_request_batch(request.user, unit):
+        return None, forbidden(request, f"Chỉ cán bộ thẩm định của {unit} hoặc cấp trên xem được báo cáo tổng hợp này.")
     if not 2000 <= year <= 2100:
         raise Http404("Năm không hợp lệ.")
-    report = consolidate(unit=unit, year=year, period=period)
+    return consolidate(unit=unit, year=year, period=period), None
+
+
+@require_GET
+def consolidated_xlsx(request, unit_pk, year, period_code):
+    report, refused = _report(request, unit_pk, year, period_code)
+    if refused:
+        return refused
+    response = HttpResponse(consolidated_workbook(report), content_type=XLSX_CONTENT_TYPE)
+    name = f"bao-cao-tong-hop-{report.unit.slug}-{year}-{report.period.code.lower()}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_GET
+def consolidated(request, unit_pk, year, period_code):
+    report, refused = _report(request, unit_pk, year, period_code)
+    if refused:
+        return refused
     chart = completion_svg([(line.unit.name, line.tally.rate) for line in report.ranked])
     return render(
         request,

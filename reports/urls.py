@@ -13,6 +13,11 @@ urlpatterns = [
         consolidated_views.consolidated,
         name="consolidated",
     ),
+    path(
+        "bao-cao-tong-hop/<int:unit_pk>/<int:year>/<str:period_code>.xlsx",
+        consolidated_views.consolidated_xlsx,
+        name="consolidated_xlsx",
+    ),
     path("tong-hop/", views.batch_index, name="batch_index"),
     path("tong-hop/<int:pk>/", views.batch_detail, name="batch"),
     path("tong-hop/<int:pk>/trang-thai/", views.batch_status, name="batch_status"),

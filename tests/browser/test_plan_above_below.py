@@ -45,3 +45,15 @@ def test_a_commune_takes_rows_from_the_province_plan_and_the_province_sees_its_c
     page.get_by_label("Lọc").select_option("chua-du")
     page.get_by_role("button", name="Lọc").click()
     expect(page.locator("table.coverage-table tbody tr").first).to_be_visible()
+
+    # The consolidated report of the province: no commune has sent its 6-month report yet.
+    page.goto("/bao-cao/")
+    page.get_by_role("link", name="Báo cáo tổng hợp").click()
+    page.get_by_label("Đơn vị").select_option(label=str(Unit.objects.get(slug="tinh-mau")))
+    page.get_by_label("Năm").fill("2026")
+    page.get_by_label("Kỳ báo cáo").select_option("6M")
+    page.get_by_role("button", name="Xem báo cáo tổng hợp").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Báo cáo tổng hợp 6 tháng đầu năm 2026")
+    expect(page.locator("dl.figures")).to_contain_text("Chưa gửi")
+    expect(page.locator("figure.chart")).to_contain_text("Chưa có xã gửi báo cáo.")
+    page.screenshot(path=artifacts_dir / "consolidated.png", full_page=False)

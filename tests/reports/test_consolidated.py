@@ -72,7 +72,9 @@ class World:
         self.own = PlanFactory(unit=self.province, year=2026, status=Plan.Status.ISSUED)
         DecisionFactory(plan=self.own)
         own_section = SectionFactory(plan=self.own, order=1, number="I", title="Công tác chỉ đạo, điều hành")
-        self.own_row = TaskFactory(section=own_section, order=1, number="1", content="Ban hành kế hoạch", lead="UBND cấp xã", deadline_text="")
+        self.own_row = TaskFactory(
+            section=own_section, order=1, number="1", content="Ban hành kế hoạch", lead="UBND cấp xã", deadline_text=""
+        )
         self.indicator = Indicator.objects.create(
             code="ho-so-truc-tuyen", name="Tỷ lệ hồ sơ trực tuyến", numerator="hồ sơ trực tuyến", denominator="hồ sơ"
         )
@@ -95,7 +97,11 @@ class World:
         send(self.plan_a, self.period)
         send(self.plan_b, self.period)
 
-        for plan, (numerator, denominator) in ((self.plan_a, (45, 50)), (self.plan_b, (30, 40)), (self.plan_c, (1, 100))):
+        for plan, (numerator, denominator) in (
+            (self.plan_a, (45, 50)),
+            (self.plan_b, (30, 40)),
+            (self.plan_c, (1, 100)),
+        ):
             Measurement.objects.create(
                 plan=plan, indicator=self.indicator, period=self.period, numerator=numerator, denominator=denominator
             )
@@ -174,3 +180,24 @@ def test_a_commune_editor_cannot_open_the_province_s_consolidated_report(world):
     client.force_login(member(world.a, Membership.Role.EDITOR))
     response = client.get(reverse("reports:consolidated", args=[world.province.pk, 2026, "9M"]))
     assert response.status_code == 404  # the province is not visible to a commune's editor
+
+
+def test_the_export_has_one_sheet_per_table_with_the_same_figures(world):
+    import io
+
+    from openpyxl import load_workbook
+
+    client = Client()
+    client.force_login(world.reviewer)
+    data = client.get(reverse("reports:consolidated_xlsx", args=[world.province.pk, 2026, "9M"])).content
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["Tổng hợp", "Các xã", "Chỉ tiêu", "Nội dung của đơn vị"]
+    summary = dict(book["Tổng hợp"].iter_rows(min_row=2, values_only=True))
+    assert (summary["Tổng số nội dung (các xã đã gửi)"], summary["Đã thực hiện"], summary["Tỷ lệ hoàn thành (%)"]) == (
+        10,
+        6,
+        60,
+    )
+    communes = list(book["Các xã"].iter_rows(min_row=2, values_only=True))
+    assert [row[0] for row in communes] == ["An", "Bình", "Chưa Gửi", "Dự Thảo"]
+    assert list(book["Chỉ tiêu"].iter_rows(min_row=2, values_only=True))[0][2:5] == (75, 90, 83.33)

@@ -1,0 +1,123 @@
+"""The báo cáo tổng hợp as .xlsx (openpyxl): one sheet per table of the page — the summary, the
+communes (reported or missing, and why), the KPIs, the unit's own rows."""
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from .tally import DONE, IN_PROGRESS, NOT_ARISEN, NOT_STARTED
+
+WRAP = Alignment(wrap_text=True, vertical="top")
+BOLD = Font(bold=True)
+
+
+def _sheet(book, title, header, rows, widths):
+    sheet = book.create_sheet(title)
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font, cell.alignment = BOLD, WRAP
+    for row in rows:
+        sheet.append(row)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
+    sheet.freeze_panes = "A2"
+
+
+def _number(value):
+    return None if value is None else float(value)
+
+
+def consolidated_workbook(report):
+    book = Workbook()
+    book.remove(book.active)
+    status = report.by_status
+    _sheet(
+        book,
+        "Tổng hợp",
+        ["Chỉ số", "Giá trị"],
+        [
+            ["Đơn vị", str(report.unit)],
+            ["Kỳ báo cáo", report.period_label],
+            ["Tính đến ngày", report.cutoff.strftime("%d/%m/%Y")],
+            ["Xã trực thuộc", report.communes],
+            [f"Đã ban hành kế hoạch năm {report.year}", report.with_plan],
+            ["Đã gửi báo cáo kỳ này", len(report.submitted)],
+            ["Chưa gửi báo cáo", len(report.missing)],
+            ["Tổng số nội dung (các xã đã gửi)", report.total],
+            ["Đã thực hiện", report.done],
+            ["Tỷ lệ hoàn thành (%)", _number(report.rate)],
+            ["Hoàn thành", status[DONE]],
+            ["Đang thực hiện", status[IN_PROGRESS]],
+            ["Không phát sinh", status[NOT_ARISEN]],
+            ["Chưa thực hiện", status[NOT_STARTED]],
+            ["Chậm so với thời hạn", report.late],
+        ],
+        [40, 30],
+    )
+    _sheet(
+        book,
+        "Các xã",
+        ["Xã", "Đã gửi báo cáo", "Số nội dung", "Đã thực hiện", "Tỷ lệ (%)", "Chậm", "Ghi chú"],
+        [
+            [
+                line.unit.name,
+                "Có",
+                line.tally.total,
+                line.tally.done,
+                _number(line.tally.rate),
+                len(line.tally.late),
+                "",
+            ]
+            for line in report.ranked
+        ]
+        + [[line.unit.name, "Chưa", None, None, None, None, line.missing_reason] for line in report.missing],
+        [28, 14, 12, 12, 10, 8, 30],
+    )
+    _sheet(
+        book,
+        "Chỉ tiêu",
+        ["Chỉ tiêu", "Số xã", "Tử số", "Mẫu số", "Tỷ lệ (%)", "Chỉ tiêu của đơn vị (%)", "Đánh giá", "Xã chưa đạt"],
+        [
+            [
+                kpi.indicator.name,
+                kpi.reporting,
+                kpi.numerator,
+                kpi.denominator,
+                _number(kpi.rate),
+                _number(kpi.target.value) if kpi.target else None,
+                "" if kpi.met is None else ("Đạt" if kpi.met else "Chưa đạt"),
+                ", ".join(unit.name for unit in kpi.below),
+            ]
+            for kpi in report.kpis
+        ],
+        [50, 8, 10, 10, 10, 14, 12, 40],
+    )
+    _sheet(
+        book,
+        "Nội dung của đơn vị",
+        ["Mục", "TT", "Nội dung", "Số xã đã lấy", "Tổng số xã", "Đã gửi báo cáo", "Đã thực hiện", "Tỷ lệ (%)"],
+        [
+            [
+                section.number,
+                item.row.number,
+                item.row.content,
+                item.took,
+                item.communes,
+                item.reporting,
+                item.carried,
+                _number(item.share),
+            ]
+            for section, rows in report.own_rows
+            for item in rows
+            if not item.is_group
+        ],
+        [8, 6, 60, 12, 10, 14, 12, 10],
+    )
+    for sheet in book.worksheets:
+        for line in sheet.iter_rows(min_row=2):
+            for cell in line:
+                cell.alignment = WRAP
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
