@@ -9,7 +9,7 @@ from django.core.validators import MaxLengthValidator
 from periods.cutoffs import PeriodCode
 from periods.models import ReportingPeriod
 
-from .models import Report
+from .models import ConsolidatedReport, Report
 
 MAX_FIELD_CHARS = 20_000
 
@@ -82,3 +82,20 @@ class BatchForm(forms.Form):
         kwargs.setdefault("initial", {"year": latest_year or date.today().year, "period": PeriodCode.NINE_MONTHS})
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+
+
+class ConsolidatedForm(forms.ModelForm):
+    """The writing of a báo cáo tổng hợp (reports.consolidated_files)."""
+
+    class Meta:
+        model = ConsolidatedReport
+        fields = ReportForm.Meta.fields
+        labels = {
+            **ReportForm.Meta.labels,
+            "results": "I. Tình hình triển khai của các xã",
+            "kpi_summary": "II. Kết quả thực hiện các chỉ tiêu",
+            "late_items": "III. Các đơn vị chưa gửi báo cáo, còn chậm",
+            "shortcomings": "IV. Tồn tại, hạn chế",
+            "next_steps": "V. Nhiệm vụ, giải pháp trong thời gian tới",
+        }
+        widgets = ReportForm.Meta.widgets

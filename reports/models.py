@@ -1,19 +1,19 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from periods.models import ReportingPeriod
 from signing.models import SigningJob
 from tthc_portal.jobs import JobRecord, JobState
 
 
-class Report(models.Model):
-    """A báo cáo for one plan and period: its number and date as issued, the narrative staff write
-    (a first draft comes from the data: reports.drafting), the signer, and the appendix's wording."""
+class ReportWriting(models.Model):
+    """What a báo cáo's writers set, as printed (Nghị định 30/2020): its number and date, the narrative
+    (a first draft comes from the data), Nơi nhận and the signer. A commune's Report and a reviewer
+    unit's ConsolidatedReport both carry it."""
 
     NARRATIVE_FIELDS = ("introduction", "results", "kpi_summary", "late_items", "shortcomings", "next_steps")
 
-    plan = models.ForeignKey("plans.Plan", verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="reports")
-    period = models.ForeignKey(ReportingPeriod, verbose_name="kỳ báo cáo", on_delete=models.PROTECT)
     number = models.PositiveIntegerField("số", null=True, blank=True)
     number_suffix = models.CharField("ký hiệu", max_length=40, default="BC-UBND")
     issued_on = models.DateField("ngày", null=True, blank=True)
@@ -34,10 +34,6 @@ class Report(models.Model):
     signer_prefix = models.CharField("quyền hạn ký", max_length=10, blank=True, help_text="TM., KT., Q., TL.")
     signer_title = models.CharField("chức vụ người ký", max_length=200, blank=True)
     signer_name = models.CharField("họ tên người ký", max_length=150, blank=True)
-    appendix_heading = models.CharField("tiêu đề phụ lục", max_length=100, blank=True)
-    appendix_title = models.TextField("tên phụ lục", blank=True)
-    appendix_attachment_line = models.TextField("dòng kèm theo", blank=True)
-    result_column = models.CharField("tên cột kết quả", max_length=200, blank=True)
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True, null=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -47,6 +43,25 @@ class Report(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def number_text(self):
+        """ "05/BC-UBND", or the blank left for the number ("      /BC-UBND") before it is issued."""
+        return f"{self.number:02d}/{self.number_suffix}" if self.number else f"      /{self.number_suffix}"
+
+
+class Report(ReportWriting):
+    """A báo cáo for one plan and period: its writing (ReportWriting) and the appendix's wording."""
+
+    plan = models.ForeignKey("plans.Plan", verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="reports")
+    period = models.ForeignKey(ReportingPeriod, verbose_name="kỳ báo cáo", on_delete=models.PROTECT)
+    appendix_heading = models.CharField("tiêu đề phụ lục", max_length=100, blank=True)
+    appendix_title = models.TextField("tên phụ lục", blank=True)
+    appendix_attachment_line = models.TextField("dòng kèm theo", blank=True)
+    result_column = models.CharField("tên cột kết quả", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "báo cáo"
@@ -60,10 +75,28 @@ class Report(models.Model):
     def period_label(self):
         return self.period.label_for(self.plan.year)
 
+
+class ConsolidatedReport(ReportWriting):
+    """The báo cáo tổng hợp of a reviewer's unit for a year and period (reports.consolidated): its
+    writing, kept so that it can be edited and printed; the figures are always computed afresh."""
+
+    unit = models.ForeignKey("orgs.Unit", verbose_name="đơn vị", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("năm")
+    period = models.ForeignKey(ReportingPeriod, verbose_name="kỳ báo cáo", on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = "báo cáo tổng hợp"
+        verbose_name_plural = "báo cáo tổng hợp"
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year", "period"], name="consolidated_one_per_unit_period")
+        ]
+
+    def __str__(self):
+        return f"Báo cáo tổng hợp {self.period_label} – {self.unit}"
+
     @property
-    def number_text(self):
-        """ "05/BC-UBND", or the blank left for the number ("      /BC-UBND") before it is issued."""
-        return f"{self.number:02d}/{self.number_suffix}" if self.number else f"      /{self.number_suffix}"
+    def period_label(self):
+        return self.period.label_for(self.year)
 
 
 class ReportBatch(models.Model):
@@ -111,19 +144,38 @@ class ReportBatch(models.Model):
 
 
 def report_file_path(instance, filename):
+    if instance.plan_id is None:  # a báo cáo tổng hợp
+        return f"reports/{instance.unit.slug}/{instance.year}/{filename}"
     return f"reports/{instance.plan.unit.slug}/{instance.plan.year}/{filename}"
 
 
 class ReportDocument(JobRecord):
-    """The rendered report (PDF + .xlsx) for one plan, period and plan version: one per key."""
+    """The rendered report (PDF + .xlsx): a commune's for one plan, period and plan version, or a
+    reviewer unit's báo cáo tổng hợp for one unit, year, period and data version (a digest of what it
+    sums: reports.consolidated_files.data_version). One per key."""
 
     job_name = "report"
 
     plan = models.ForeignKey(
-        "plans.Plan", verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="report_documents"
+        "plans.Plan",
+        verbose_name="kế hoạch",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="report_documents",
     )
     period = models.ForeignKey(ReportingPeriod, verbose_name="kỳ báo cáo", on_delete=models.PROTECT)
-    plan_version = models.PositiveIntegerField("phiên bản kế hoạch")
+    plan_version = models.PositiveIntegerField("phiên bản kế hoạch", default=0)
+    unit = models.ForeignKey(
+        "orgs.Unit",
+        verbose_name="đơn vị (báo cáo tổng hợp)",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField("năm", null=True, blank=True)
+    data_version = models.CharField("phiên bản số liệu", max_length=40, blank=True)
     file_pdf = models.FileField("tệp PDF", upload_to=report_file_path, blank=True, max_length=255)
     file_xlsx = models.FileField("tệp Excel", upload_to=report_file_path, blank=True, max_length=255)
     pages = models.PositiveSmallIntegerField("số trang", null=True, blank=True)
@@ -151,12 +203,28 @@ class ReportDocument(JobRecord):
         verbose_name = "tệp báo cáo"
         verbose_name_plural = "tệp báo cáo"
         constraints = [
-            models.UniqueConstraint(fields=["plan", "period", "plan_version"], name="reportdocument_one_per_key")
+            models.UniqueConstraint(fields=["plan", "period", "plan_version"], name="reportdocument_one_per_key"),
+            models.UniqueConstraint(
+                fields=["unit", "year", "period", "data_version"],
+                condition=Q(unit__isnull=False),
+                name="reportdocument_consolidated_one_per_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(plan__isnull=False, unit__isnull=True)
+                | Q(plan__isnull=True, unit__isnull=False, year__isnull=False),
+                name="reportdocument_plan_or_unit",
+            ),
         ]
         indexes = [models.Index(fields=["state", "queued_at"])]
 
     def __str__(self):
+        if self.plan_id is None:
+            return f"Báo cáo tổng hợp {self.period.label_for(self.year)} – {self.unit}"
         return f"Báo cáo {self.period.label_for(self.plan.year)} – {self.plan.unit} (phiên bản {self.plan_version})"
+
+    @property
+    def is_consolidated(self):
+        return self.plan_id is None
 
     @property
     def is_ready(self):
@@ -171,7 +239,10 @@ class ReportDocument(JobRecord):
     def queue(self):
         from reports.tasks import render_report  # the Celery task is a thin shell over reports.services
 
-        self.send(render_report, self.plan_id, self.period.code, self.plan_version)
+        if self.is_consolidated:
+            self.send(render_report, None, self.period.code, None, self.pk)
+        else:
+            self.send(render_report, self.plan_id, self.period.code, self.plan_version)
 
 
 class ProgressSnapshot(models.Model):

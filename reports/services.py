@@ -244,7 +244,9 @@ def _claim(job_pk, task_id):
     """Take the job for this run, or None when it is not this run's to render (finished, failed and
     not asked again, or running under another task that is still alive)."""
     with transaction.atomic():
-        job = ReportDocument.objects.select_for_update().select_related("plan__unit", "period").get(pk=job_pk)
+        job = (
+            ReportDocument.objects.select_for_update(of=("self",)).select_related("plan__unit", "period").get(pk=job_pk)
+        )
         if job.state == JobState.DONE and job.is_ready:
             return None, job
         if job.state == JobState.FAILED:

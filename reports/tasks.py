@@ -10,8 +10,13 @@ from . import services
 
 
 @shared_task(bind=True, **RETRY_POLICY)
-def render_report(self, plan_id, period, version=None):
-    """The report (PDF + .xlsx) of a plan for a period code ("9M"); idempotent, see services."""
+def render_report(self, plan_id, period, version=None, document_id=None):
+    """The report (PDF + .xlsx) of a plan for a period code ("9M"), or the báo cáo tổng hợp of the
+    ReportDocument `document_id` (plan_id None); idempotent, see services."""
+    if plan_id is None:
+        from .consolidated_files import render_consolidated_now
+
+        return render_consolidated_now(document_id=document_id, task_id=self.request.id).state
     job = services.render_report_now(plan_id=plan_id, period_code=period, version=version, task_id=self.request.id)
     if job.batch_id is not None and not job.is_active:
         services.advance_batch(batch_id=job.batch_id)  # its place in the batch's chunk is free: the next one

@@ -14,6 +14,26 @@ urlpatterns = [
         name="consolidated",
     ),
     path(
+        "bao-cao-tong-hop/<int:unit_pk>/<int:year>/<str:period_code>/soan-lai/",
+        consolidated_views.consolidated_redraft,
+        name="consolidated_redraft",
+    ),
+    path(
+        "bao-cao-tong-hop/<int:unit_pk>/<int:year>/<str:period_code>/tao/",
+        consolidated_views.consolidated_document_request,
+        name="consolidated_document_request",
+    ),
+    path(
+        "bao-cao-tong-hop/<int:unit_pk>/<int:year>/<str:period_code>/trang-thai/",
+        consolidated_views.consolidated_document_status,
+        name="consolidated_document_status",
+    ),
+    path(
+        "bao-cao-tong-hop/<int:unit_pk>/<int:year>/<str:period_code>/tep/<int:document_pk>/<str:kind>/",
+        consolidated_views.consolidated_download,
+        name="consolidated_download",
+    ),
+    path(
         "bao-cao-tong-hop/<int:unit_pk>/<int:year>/<str:period_code>.xlsx",
         consolidated_views.consolidated_xlsx,
         name="consolidated_xlsx",

@@ -201,3 +201,63 @@ def test_the_export_has_one_sheet_per_table_with_the_same_figures(world):
     communes = list(book["Các xã"].iter_rows(min_row=2, values_only=True))
     assert [row[0] for row in communes] == ["An", "Bình", "Chưa Gửi", "Dự Thảo"]
     assert list(book["Chỉ tiêu"].iter_rows(min_row=2, values_only=True))[0][2:5] == (75, 90, 83.33)
+
+
+# --- the document ----------------------------------------------------------------------------------------
+
+
+def test_the_narrative_is_drafted_from_the_figures(world):
+    from reports.consolidated_files import get_writing
+
+    writing = get_writing(unit=world.province, year=2026, period=world.period)
+    assert "có 4 xã, phường, thị trấn; 3 đơn vị đã ban hành" in writing.results
+    assert "2 đơn vị đã gửi báo cáo 9 tháng đầu năm 2026, 2 đơn vị chưa gửi" in writing.results
+    assert "đã thực hiện 6 nội dung, đạt 60%" in writing.results
+    assert "75/90, đạt 83,33% (chỉ tiêu 80%: đạt); các đơn vị chưa đạt chỉ tiêu: Bình" in writing.kpi_summary
+    assert "Chưa Gửi, Dự Thảo" in writing.late_items
+
+
+def test_the_unit_s_reviewer_edits_the_writing_and_an_edit_is_never_redrafted(world):
+    from reports.consolidated_files import get_writing
+
+    client = Client()
+    client.force_login(world.reviewer)
+    url = reverse("reports:consolidated", args=[world.province.pk, 2026, "9M"])
+    form = {"number": 7, "issued_on": "2026-09-25", "results": "Đã sửa tay.", "signer_title": "CHỦ TỊCH"}
+    assert client.post(url, form).status_code == 302
+    writing = get_writing(unit=world.province, year=2026, period=world.period)
+    assert (writing.number_text, writing.results) == ("07/BC-UBND", "Đã sửa tay.")
+    assert "75/90" in writing.kpi_summary  # emptied by the form, drafted again
+
+
+def test_the_pdf_and_xlsx_render_through_the_report_job_keyed_by_data_version(
+    world, django_capture_on_commit_callbacks
+):
+    import subprocess
+    import tempfile
+
+    from reports.consolidated_files import request_consolidated
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = request_consolidated(unit=world.province, year=2026, period=world.period, user=world.reviewer)
+    job.refresh_from_db()
+    assert job.is_ready, job.error
+    assert job.plan_id is None and job.unit == world.province and job.pages >= 2
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(job.file_pdf.read())
+        handle.flush()
+        text = " ".join(subprocess.run(["pdftotext", handle.name, "-"], capture_output=True, text=True).stdout.split())
+    assert "BÁO CÁO" in text and "/BC-UBND" in text and "83,33%" in text and "Chưa Gửi" in text
+    again = request_consolidated(unit=world.province, year=2026, period=world.period)
+    assert again.pk == job.pk  # same data: the same file
+    Measurement.objects.filter(plan=world.plan_a).update(numerator=50)
+    changed = request_consolidated(unit=world.province, year=2026, period=world.period)
+    assert changed.pk != job.pk and changed.data_version != job.data_version
+
+
+def test_render_report_writes_the_consolidated_pdf_for_a_unit_above_communes(world, tmp_path):
+    from django.core.management import call_command
+
+    out = tmp_path / "tong-hop.pdf"
+    call_command("render_report", unit=world.province.name, year=2026, period="9M", output=str(out))
+    assert out.read_bytes().startswith(b"%PDF-")

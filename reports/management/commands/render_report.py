@@ -2,27 +2,33 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from orgs.command_args import unit_arg
 from periods.command_args import period_arg
 from plans.command_args import plan_arg
+from reports.consolidated_files import build_files as build_consolidated_files
 from reports.services import build_report_files
 
 
 class Command(BaseCommand):
     help = (
         "Tạo báo cáo kết quả thực hiện kế hoạch của một đơn vị cho một kỳ (chạy đồng bộ, cùng mã với tác vụ nền): "
-        "tệp PDF, hoặc Excel khi tên tệp kết thúc bằng .xlsx."
+        "tệp PDF, hoặc Excel khi tên tệp kết thúc bằng .xlsx. Với đơn vị cấp huyện, tỉnh (không phải xã): báo cáo "
+        "tổng hợp của các xã trực thuộc."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--unit", required=True, help="Mã hoặc tên đơn vị, ví dụ “Thanh Thủy”.")
+        parser.add_argument("--unit", required=True, help="Mã hoặc tên đơn vị, ví dụ “Thanh Thủy”, “Hà Trung”.")
         parser.add_argument("--year", required=True, type=int)
         parser.add_argument("--period", required=True, help="Q1, Q2, 6M, Q3, 9M, Q4 hoặc Y.")
         parser.add_argument("-o", "--output", required=True, help="Tệp sẽ ghi ra (.pdf hoặc .xlsx).")
 
     def handle(self, *args, unit, year, period, output, **options):
         reporting_period = period_arg(period)
-        plan = plan_arg(unit, year)
-        _, pdf, xlsx = build_report_files(plan=plan, period=reporting_period)
+        found = unit_arg(unit)
+        if found.is_commune_level:
+            _, pdf, xlsx = build_report_files(plan=plan_arg(unit, year), period=reporting_period)
+        else:
+            _, pdf, xlsx = build_consolidated_files(unit=found, year=year, period=reporting_period)
         if output.lower().endswith(".xlsx"):
             Path(output).write_bytes(xlsx)
             self.stdout.write(f"Đã ghi {output}.")
