@@ -173,6 +173,9 @@ def test_the_page_shows_the_figures_and_the_chart(world):
     page = client.get(url).content.decode()
     assert "<svg" in page and "Chưa Gửi" in page and "83,33%" in page
     assert ">60%<" in page
+    title = page.split("<title>")[1].split("</title>")[0]
+    assert title.strip() == "Báo cáo tổng hợp 9 tháng đầu năm 2026 – Tỉnh Tổng Hợp – Cổng kế hoạch KSTTHC"
+    assert page.index('id="narrative-form"') > page.index("Nội dung kế hoạch của")  # the writing, last
 
 
 def test_a_commune_editor_cannot_open_the_province_s_consolidated_report(world):
