@@ -25,7 +25,7 @@ from tasks.models import Task, TaskProgress
 from tasks.statuses import CARRIED_OUT
 
 from .models import SignedReport
-from .progress import plan_progress
+from .progress import plan_tallies
 from .tally import DONE, IN_PROGRESS, NOT_ARISEN, NOT_STARTED, Tally
 
 
@@ -183,17 +183,13 @@ def consolidate(*, unit, year, period):
             report__plan__in=plans.values(), report__period=period, state="done", document__isnull=False
         ).values_list("report__plan_id", flat=True)
     )
+    tallies = plan_tallies(plans=[plan for plan in plans.values() if plan.pk in sent], period=period)
     lines = []
     for commune in communes:
         plan = plans.get(commune.pk)
         submitted = plan is not None and plan.pk in sent
         lines.append(
-            CommuneLine(
-                unit=commune,
-                plan=plan,
-                submitted=submitted,
-                tally=plan_progress(plan=plan, period=period) if submitted else None,
-            )
+            CommuneLine(unit=commune, plan=plan, submitted=submitted, tally=tallies.get(plan.pk) if plan else None)
         )
     own_plan = plan_of(unit, year)
     return Consolidated(

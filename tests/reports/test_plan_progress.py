@@ -59,3 +59,16 @@ def test_the_tally_from_the_progress_sheet_is_the_tally_read_afresh(seed, code):
     period = ReportingPeriod.objects.get(code=code)
     sheet = period_sheet(plan=plan, period=period)
     assert plan_progress(plan=plan, period=period, sheet=sheet) == plan_progress(plan=plan, period=period)
+
+
+def test_the_batched_tallies_agree_with_each_plan_s_own(seed):
+    from periods.models import ReportingPeriod
+    from plans.models import Plan
+    from reports.progress import plan_progress, plan_tallies
+
+    period = ReportingPeriod.objects.get(code="9M")
+    plans = list(Plan.objects.all())
+    batched = plan_tallies(plans=plans, period=period)
+    for plan in plans:
+        own = plan_progress(plan=plan, period=period)
+        assert batched[plan.pk] == own, plan
