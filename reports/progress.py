@@ -63,7 +63,7 @@ def plan_tallies(*, plans, period):
         .only("pk", "section_id", "parent_id", "number", "content", "due_dates", "deadline_kind", "order")
         .order_by("order", "pk")
     )
-    children = defaultdict(list)
+    children: defaultdict[int, list] = defaultdict(list)
     for task in tasks:
         task.subitems = children[task.pk]
         if task.parent_id:
