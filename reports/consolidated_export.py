@@ -46,7 +46,7 @@ def consolidated_workbook(report):
             ["Chưa gửi báo cáo", len(report.missing)],
             ["Tổng số nội dung (các xã đã gửi)", report.total],
             ["Đã thực hiện", report.done],
-            ["Tỷ lệ hoàn thành (%)", _number(report.rate)],
+            ["Tỷ lệ hoàn thành (%)", _number(report.rate) if report.submitted else None],
             ["Hoàn thành", status[DONE]],
             ["Đang thực hiện", status[IN_PROGRESS]],
             ["Không phát sinh", status[NOT_ARISEN]],

@@ -169,7 +169,7 @@ def document_context(report, writing):
             {"heading": heading, "name": name, "paragraphs": _paragraphs(getattr(writing, name))}
             for heading, name in NARRATIVE
         ],
-        "rate_percent": drafting.percent(report.rate),
+        "rate_percent": drafting.percent(report.rate) if report.submitted else "—",  # nothing reported: no rate
         "chart": mark_safe(completion_svg([(line.unit.name, line.tally.rate) for line in report.ranked])),
         "percent": percent_text,
         "recipients": [line.strip().lstrip("-").strip() for line in writing.recipients.splitlines() if line.strip()],

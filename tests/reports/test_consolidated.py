@@ -264,3 +264,13 @@ def test_render_report_writes_the_consolidated_pdf_for_a_unit_above_communes(wor
     out = tmp_path / "tong-hop.pdf"
     call_command("render_report", unit=world.province.name, year=2026, period="9M", output=str(out))
     assert out.read_bytes().startswith(b"%PDF-")
+
+
+def test_with_no_report_sent_there_is_no_rate_rather_than_zero(world):
+    from reports.consolidated_files import document_context, get_writing
+
+    SignedReport.objects.all().delete()
+    report = world.report()
+    assert report.submitted == [] and len(report.missing) == 4
+    context = document_context(report, get_writing(unit=world.province, year=2026, period=world.period))
+    assert context["rate_percent"] == "—"
