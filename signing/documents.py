@@ -51,7 +51,7 @@ def organisation_name(key, unit):
 
 def render_and_sign(template, context, *, job, unit, number_text, person_reason, organisation_reason):
     """(the signed PDF's bytes, its signing time), or None when the job now waits for its signer to
-    authorise the person's signature on a remote signing service (hold_for_authorisation). `template`
+    authorise the person's signature on a remote signing service (_hold, authorise_held). `template`
     is rendered with `context` and the marks (the job's code), signed by the job's signer then by
     `unit`. The reasons go into the signatures; the organisation's is prefixed by its name ("Ủy ban nhân
     dân xã … <organisation_reason>"). A job whose signer authorised its held signature goes on from it."""
@@ -148,6 +148,22 @@ def authorise_held(job, *, pin, otp=""):
         locked.save(update_fields=["held"])
         locked.mark_queued()
         transaction.on_commit(locked.queue)
+    return locked
+
+
+def cancel_held(job):
+    """The signer does not sign the held document after all: the job fails with that reason (what it
+    held is dropped), so that a report can be edited again and the signing asked again later."""
+    job_model = type(job)
+    with transaction.atomic():
+        locked = job_model.objects.select_for_update().get(pk=job.pk)
+        if not locked.is_waiting:
+            raise SigningFailed("Văn bản không còn chờ xác nhận ký số.")
+        if locked.held_file:
+            locked.held_file.delete(save=False)
+        locked.held = None
+        locked.save(update_fields=["held", "held_file"])
+        locked.mark_failed("Người ký đã hủy lần ký này. Có thể ký lại khi cần.")
     return locked
 
 

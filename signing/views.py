@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .documents import authorise_held
+from .documents import authorise_held, cancel_held
 from .keys import SigningFailed
 from .models import CODE_ALPHABET, IssuedDocument
 from .verify import UnreadablePdf, verify_pdf
@@ -19,15 +19,19 @@ MAX_PDF_BYTES = 20 * 1024 * 1024
 
 
 def authorise_from_request(request, job):
-    """The signer of `job` authorises its held remote signature with the PIN (and OTP) posted: None, or
-    the message (in Vietnamese) saying why nothing changed. The PIN and OTP are passed on to the
-    signing service and forgotten: never stored, logged or put in a message."""
+    """The signer of `job` authorises its held remote signature with the PIN (and OTP) posted (or, with
+    action=cancel, gives it up): None, or the message (in Vietnamese) saying why nothing changed. The
+    PIN and OTP are passed on to the signing service and forgotten: never stored, logged or put in a
+    message."""
     if job is None or not job.is_waiting:
         return "Văn bản không còn chờ xác nhận ký số."
     if job.signer_id != request.user.pk:
         return f"Chỉ người ký {job.signer} xác nhận được chữ ký số của mình."
     try:
-        authorise_held(job, pin=request.POST.get("pin", "").strip(), otp=request.POST.get("otp", "").strip())
+        if request.POST.get("action") == "cancel":
+            cancel_held(job)
+        else:
+            authorise_held(job, pin=request.POST.get("pin", "").strip(), otp=request.POST.get("otp", "").strip())
     except SigningFailed as failed:
         return str(failed)
     return None

@@ -189,3 +189,19 @@ def test_a_report_waits_for_the_signer_and_is_sent_once_signed(
     assert job.is_ready, job.error
     assert verify_pdf(job.document.file.read()).all_ok
     assert Notification.objects.filter(verb=Notification.Verb.REPORT_SENT).exists()
+
+
+def test_the_signer_can_give_up_a_held_report_and_it_can_be_edited_again(
+    seed, test_pki, csc_url, settings, django_capture_on_commit_callbacks
+):
+    on_service(dict(user__username="thanh-thuy-signer"), csc_url, "tthc/person", csc_needs_otp=True)
+    plan = Plan.objects.get(unit__slug="thanh-thuy")
+    report = reports.get_report(plan=plan, period=ReportingPeriod.objects.get(code="9M"))
+    with django_capture_on_commit_callbacks(execute=True):
+        job = sign_and_send(report=report, user=User.objects.get(username="thanh-thuy-signer"))
+    signer = Client()
+    signer.force_login(User.objects.get(username="thanh-thuy-signer"))
+    signer.post(reverse("reports:signed_authorise", args=[plan.pk, "9M"]), {"action": "cancel"})
+    job = SignedReport.objects.get(pk=job.pk)
+    assert job.is_failed and "hủy" in job.error and not job.held and not job.held_file
+    assert not is_sent(report)
