@@ -89,13 +89,23 @@ def coverage_of(plan):
         .select_related("section__plan__unit")
         .order_by("section__plan__unit__name", "-section__plan__revision")
     )
+    derived = [task for task in derived if task.section.plan.unit_id in {commune.pk for commune in communes}]
+    # Each commune's current plan of the year only (its latest revision): a row a later revision dropped
+    # does not count.
+    latest = {}
+    for unit_id, pk in (
+        Plan.objects.filter(unit_id__in={task.section.plan.unit_id for task in derived}, year=plan.year)
+        .order_by("unit_id", "-revision")
+        .values_list("unit_id", "pk")
+    ):
+        latest.setdefault(unit_id, pk)
     by_row: dict[int, dict[int, Taker]] = {}
     for task in derived:
-        row_id = owner[task.source_id]
-        takers = by_row.setdefault(row_id, {})
         unit = task.section.plan.unit
-        if unit.pk not in takers:  # a unit's latest revision only
-            takers[unit.pk] = Taker(unit=unit, plan=task.section.plan, row=task, late=False)
+        if latest.get(unit.pk) != task.section.plan_id:
+            continue
+        takers = by_row.setdefault(owner[task.source_id], {})
+        takers.setdefault(unit.pk, Taker(unit=unit, plan=task.section.plan, row=task, late=False))
     sections = []
     for section in plan_table(plan):
         items = []

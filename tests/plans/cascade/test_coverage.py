@@ -147,3 +147,28 @@ def test_a_reviewer_cannot_take_rows_into_a_commune_plan(taken):
     )
     assert response.status_code == 403
     assert not Task.objects.filter(section__plan=taken.commune_plan, source=taken.child_for_communes).exists()
+
+
+def test_a_row_dropped_by_a_commune_s_later_revision_no_longer_counts(taken):
+    first_plan = taken.commune_plan
+    Plan.objects.filter(pk=first_plan.pk).update(status=Plan.Status.ISSUED)
+    revised = new_revision(plan=Plan.objects.get(pk=first_plan.pk), user=taken.editor)
+    Task.objects.filter(section__plan=revised, source=taken.for_communes).delete()
+    row = item_for(coverage_of(taken.plan), taken.for_communes)
+    assert [t.unit.name for t in row.takers] == ["Bình Minh"]
+
+
+def test_a_district_taking_a_province_row_is_not_counted_as_a_commune(db):
+    from orgs.models import Membership, Unit
+    from tests.factories import UnitFactory, member
+
+    province = Province()
+    district = UnitFactory(kind=Unit.Kind.DISTRICT, name="Huyện Giữa", parent=province.unit)
+    district_plan = Province.draft_plan(district)
+    take_rows(
+        plan=district_plan,
+        row_ids=[province.for_communes.pk],
+        user=member(district, Membership.Role.EDITOR),
+    )
+    row = item_for(coverage_of(province.plan), province.for_communes)
+    assert row.takers == [] and len(row.missing) == 3
