@@ -51,3 +51,23 @@ class ReportingPeriod(models.Model):
     def is_cumulative(self):
         """Counted from the year's start (Q1, 6 months, 9 months, the year), not a single quarter."""
         return self.code in cutoffs.CUMULATIVE
+
+
+class CalendarDay(models.Model):
+    """A day whose working status the administrator sets against the ordinary rule (periods.workdays):
+    a compensatory day off (ngày nghỉ bù) or a weekend day made a working day (làm bù)."""
+
+    day = models.DateField("ngày", unique=True)
+    is_working = models.BooleanField(
+        "là ngày làm việc",
+        help_text="Bỏ chọn: ngày nghỉ (nghỉ bù). Chọn: ngày làm việc (làm bù vào thứ Bảy, Chủ nhật).",
+    )
+    note = models.CharField("ghi chú", max_length=200, blank=True, help_text="Ví dụ: “Làm bù cho ngày 29/4/2024”.")
+
+    class Meta:
+        verbose_name = "ngày làm việc / nghỉ điều chỉnh"
+        verbose_name_plural = "ngày làm việc / nghỉ điều chỉnh"
+        ordering = ["-day"]
+
+    def __str__(self):
+        return f"{self.day:%d/%m/%Y}: {'làm việc' if self.is_working else 'nghỉ'}"

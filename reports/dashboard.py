@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from indicators.models import Indicator, PlanTarget
 from orgs.models import COMMUNE_LEVEL_KINDS, Unit
+from periods.workdays import WorkingCalendar
 from plans.models import Plan
 from reports.models import PlanChange, PlanFigures
 from tasks.models import Task, TaskProgress
@@ -68,7 +69,7 @@ class PlanSummary:
 class CommuneRow:
     unit: Unit
     plan: PlanSummary | None = None
-    days_waiting: int | None = None  # days since submission, while the plan waits for review
+    days_waiting: int | None = None  # working days since submission, while the plan waits for review
     rows: int | None = None  # leaf rows, as the report's tally counts them
     overdue_rows: int | None = None  # leaf rows with a passed due date and no result
     kpi_below: int | None = None  # targets weaker than the higher level's
@@ -155,10 +156,18 @@ def _dashboard(*, unit, year, status, query, overdue_only, sort, today):
             parent_field.set_cached_value(commune, parents[commune.parent_id])
     rows = {commune.pk: CommuneRow(unit=commune) for commune in communes}
     _attach_plans(rows, unit=unit, year=year, cutoff=min(today, date(year + 1, 1, 1)))
-    for row in rows.values():
-        plan = row.plan
-        if plan is not None and plan.status == Plan.Status.SUBMITTED and plan.submitted_at:
-            row.days_waiting = max(0, (today - timezone.localdate(plan.submitted_at)).days)
+    waiting = [
+        row
+        for row in rows.values()
+        if row.plan is not None and row.plan.status == Plan.Status.SUBMITTED and row.plan.submitted_at
+    ]
+    if waiting:  # in working days (periods.workdays): weekends, public holidays and days off do not count
+        calendar = WorkingCalendar(
+            min(min(timezone.localdate(row.plan.submitted_at) for row in waiting), today),
+            max(today, date(year, 12, 31)),
+        )
+        for row in waiting:
+            row.days_waiting = calendar.between(timezone.localdate(row.plan.submitted_at), today)
 
     everything = list(rows.values())
     counts = [(key, STATUS_LABELS[key], sum(1 for row in everything if row.status == key)) for key in STATUS_ORDER]

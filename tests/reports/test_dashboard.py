@@ -98,7 +98,7 @@ def test_status_submitted_date_and_days_waiting(communes):
     plan_with_rows(communes["binh"], status=Status.APPROVED, submitted_at=submitted)
     rows = rows_by_name(district_dashboard(unit=communes["district"], year=2024, today=TODAY))
     assert rows["An Thử"].submitted_at == submitted
-    assert rows["An Thử"].days_waiting == 10
+    assert rows["An Thử"].days_waiting == 6  # working days: Friday 21/6 → Monday 1/7 (weekends not counted)
     assert rows["Bình Minh"].days_waiting is None  # no longer waiting for review
 
 
@@ -239,8 +239,9 @@ def test_the_number_of_queries_does_not_grow_with_the_communes():
         assert board.total == communes
         counts.append(len(queries))
     # communes, their parents, plans, their stored figures with their change counts, the change counts of
-    # those to compute, computing them (rows, targets, storing), the units in between
-    assert counts[0] == counts[1] == 9
+    # those to compute, computing them (rows, targets, storing), the units in between, the recorded
+    # working-day changes (periods.CalendarDay) of the days waiting
+    assert counts[0] == counts[1] == 10
 
 
 def test_the_page_s_number_of_queries_does_not_grow_with_the_communes(client):
