@@ -156,18 +156,15 @@ def _dashboard(*, unit, year, status, query, overdue_only, sort, today):
             parent_field.set_cached_value(commune, parents[commune.parent_id])
     rows = {commune.pk: CommuneRow(unit=commune) for commune in communes}
     _attach_plans(rows, unit=unit, year=year, cutoff=min(today, date(year + 1, 1, 1)))
-    waiting = [
-        row
-        for row in rows.values()
-        if row.plan is not None and row.plan.status == Plan.Status.SUBMITTED and row.plan.submitted_at
-    ]
+    waiting = []
+    for row in rows.values():
+        plan = row.plan
+        if plan is not None and plan.status == Plan.Status.SUBMITTED and plan.submitted_at:
+            waiting.append((row, timezone.localdate(plan.submitted_at)))
     if waiting:  # in working days (periods.workdays): weekends, public holidays and days off do not count
-        calendar = WorkingCalendar(
-            min(min(timezone.localdate(row.plan.submitted_at) for row in waiting), today),
-            max(today, date(year, 12, 31)),
-        )
-        for row in waiting:
-            row.days_waiting = calendar.between(timezone.localdate(row.plan.submitted_at), today)
+        calendar = WorkingCalendar(min(min(day for _, day in waiting), today), max(today, date(year, 12, 31)))
+        for row, day in waiting:
+            row.days_waiting = calendar.between(day, today)
 
     everything = list(rows.values())
     counts = [(key, STATUS_LABELS[key], sum(1 for row in everything if row.status == key)) for key in STATUS_ORDER]
