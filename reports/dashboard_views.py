@@ -19,7 +19,7 @@ PAGE_SIZE = 50  # communes a page
 COLUMNS = [  # (sort key, heading)
     ("name", "Đơn vị"),
     ("status", "Trạng thái"),
-    ("waiting", "Số ngày chờ thẩm định"),
+    ("waiting", "Số ngày làm việc chờ thẩm định"),
     ("rows", "Số nội dung"),
     ("overdue", "Quá hạn chưa có kết quả"),
     ("kpi", "Chỉ tiêu thấp hơn cấp trên giao"),

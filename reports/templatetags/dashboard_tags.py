@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 
 register = template.Library()
 
-DAYS_LONG = 7  # waiting longer than this is shown in the warning colour
+DAYS_LONG = 5  # working days: waiting longer than this (issue 13: M = 5 by default) is shown in the warning colour
 
 
 @register.simple_tag
