@@ -347,11 +347,16 @@ class Notification(models.Model):
         REOPENED = "reopened", "mở lại"
         COMMENTED = "commented", "góp ý"
         REPORT_SENT = "report", "gửi báo cáo"
+        REMINDER = "reminder", "nhắc việc"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="người nhận", on_delete=models.CASCADE, related_name="notifications"
     )
-    plan = models.ForeignKey(Plan, verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="notifications")
+    # None for a line about several plans (the daily reminder digest, reminders.services), which opens `link`.
+    plan = models.ForeignKey(
+        Plan, verbose_name="kế hoạch", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    link = models.CharField("mở trang", max_length=300, blank=True)
     verb = models.CharField("việc", max_length=10, choices=Verb.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -10,7 +10,7 @@ from django.apps import apps
 from django.conf import settings
 
 # Bottom to top.
-LAYERS = ["tthc_portal", "orgs", "signing", "periods", "tasks", "plans", "indicators", "reports", "demo"]
+LAYERS = ["tthc_portal", "orgs", "signing", "periods", "tasks", "plans", "indicators", "reports", "reminders", "demo"]
 ROUTING = {Path("tthc_portal/urls.py")}
 
 

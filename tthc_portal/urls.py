@@ -16,6 +16,7 @@ urlpatterns = [
     path("tien-do/", include("reports.progress_urls")),
     path("chi-tieu/", include("indicators.urls")),
     path("bao-cao/", include("reports.urls")),
+    path("nhac-viec/", include("reminders.urls")),
     path("nhat-ky/", include("orgs.urls")),
     path("xac-thuc/", include("signing.urls")),
     path("quan-tri/", admin.site.urls),

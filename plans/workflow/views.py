@@ -489,6 +489,8 @@ def inbox_open(request, notification_pk):
     """Opening a notification marks it read and leads to its plan (if the user still sees it)."""
     notification = get_object_or_404(Notification, pk=notification_pk, recipient=request.user)
     notifications.mark_read(notification=notification, user=request.user)
+    if notification.link.startswith("/"):  # a line about several plans: its own page (the portal's path)
+        return redirect(notification.link)
     if not Plan.objects.visible_to(request.user).filter(pk=notification.plan_id).exists():
         messages.error(request, "Bạn không còn quyền xem kế hoạch của thông báo này.")
         return redirect("plans:inbox")

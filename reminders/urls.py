@@ -1,0 +1,6 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reminders"
+urlpatterns = [path("<int:pk>/", views.digest, name="digest")]
