@@ -170,7 +170,7 @@ def test_a_failed_email_is_recorded_retried_and_sent_once(seed, settings):
     assert len(mail.outbox) == 1 and "Nhắc việc ngày 24/06/2024" in mail.outbox[0].subject
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_concurrent_runs_send_one_digest():
     tree = build_tree()
     Plan.objects.filter(pk=tree.plan.pk).update(status=Plan.Status.APPROVED)
