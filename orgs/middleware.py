@@ -18,6 +18,7 @@ class LoginRequiredMiddleware:
                 reverse("login"),
                 reverse("healthz"),
                 reverse("signing:verify"),  # anyone holding a document may verify it
+                "/lich/",  # a personal calendar feed: its secret token is the key (reminders.feed)
                 "/" + settings.STATIC_URL.lstrip("/"),
             )
             if not path.startswith(open_paths):

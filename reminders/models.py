@@ -32,3 +32,22 @@ class Digest(models.Model):
 
     def __str__(self):
         return f"Nhắc việc {self.day:%d/%m/%Y} – {self.user}"
+
+
+class CalendarFeed(models.Model):
+    """A user's personal calendar feed (.ics): the due dates and report cut-offs of their units, at a
+    secret URL. Only the token's SHA-256 is kept: the URL is shown once when made, and renewing it makes
+    the old one stop working."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="người dùng", on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token_sha256 = models.CharField("SHA-256 của mã bí mật", max_length=64, unique=True)
+    created_at = models.DateTimeField("tạo lúc", auto_now=True)
+
+    class Meta:
+        verbose_name = "lịch cá nhân (.ics)"
+        verbose_name_plural = "lịch cá nhân (.ics)"
+
+    def __str__(self):
+        return f"Lịch của {self.user}"

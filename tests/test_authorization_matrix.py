@@ -142,7 +142,7 @@ PLAN_URLS = {
 # URLs with no plan in them: name → kwargs (checked in test_global_pages / test_anonymous_sees_only_login).
 # Open to anyone: the login page, the health check (tests/test_health.py: no data in it) and the
 # verification of signed documents (tests/signing: nothing beyond what the document shows).
-OPEN_URLS = {"login", "healthz", "signing:verify", "signing:document", "signing:download"}
+OPEN_URLS = {"login", "healthz", "signing:verify", "signing:document", "signing:download", "calendar_feed"}
 GLOBAL_URLS = {
     "login": {},
     "healthz": {},
@@ -160,6 +160,8 @@ GLOBAL_URLS = {
     "orgs:audit_log": {},
     "reports:index": {},
     "reminders:digest": {"pk": 999999},
+    "reminders:calendar": {},
+    "calendar_feed": {"token": "khong-co"},
     "reports:consolidated_index": {},
     "reports:consolidated": {"unit_pk": 999999, "year": 2024, "period_code": "9M"},
     "reports:consolidated_xlsx": {"unit_pk": 999999, "year": 2024, "period_code": "9M"},
@@ -363,6 +365,8 @@ def test_global_pages(world):
             "reports:consolidated": 404,
             "reports:consolidated_xlsx": 404,
             "reminders:digest": 404,
+            "reminders:calendar": 200,
+            "calendar_feed": 404,
             "reports:consolidated_document_status": 404,
             "reports:consolidated_download": 404,
             "orgs:audit_log": 200 if role == "admin" else 403,

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from reminders import views as reminder_views
 from reports.dashboard_views import dashboard
 from tthc_portal.health import healthz
 
@@ -17,6 +18,8 @@ urlpatterns = [
     path("chi-tieu/", include("indicators.urls")),
     path("bao-cao/", include("reports.urls")),
     path("nhac-viec/", include("reminders.urls")),
+    # A personal calendar feed, read without logging in (the secret token is the key): reminders.feed.
+    path("lich/<str:token>.ics", reminder_views.calendar_feed, name="calendar_feed"),
     path("nhat-ky/", include("orgs.urls")),
     path("xac-thuc/", include("signing.urls")),
     path("quan-tri/", admin.site.urls),

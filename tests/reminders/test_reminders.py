@@ -197,3 +197,38 @@ def test_two_concurrent_runs_send_one_digest():
     found = [user.username for user, _, _ in results[0]]
     assert found and sorted(sent) == sorted(found)  # each user's digest sent by one of the two runs only
     assert Digest.objects.count() == len(found)
+
+
+# --- the calendar feed ---------------------------------------------------------------------------------
+
+
+def _feed_url(client):
+    page = client.post("/nhac-viec/lich/").content.decode()
+    return page.split('readonly value="')[1].split('"')[0]
+
+
+def test_the_feed_is_read_without_logging_in_and_parses_back_to_events(seed):
+    from icalendar import Calendar
+
+    Plan.objects.filter(unit__slug="le-loi").update(year=timezone.localdate().year, status=Plan.Status.ISSUED)
+    user = User.objects.get(username="le-loi-editor")
+    client = Client()
+    client.force_login(user)
+    url = _feed_url(client)
+    response = Client().get(url.split("testserver")[1])  # a phone calendar: no session
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
+    calendar = Calendar.from_ical(response.content)
+    events = list(calendar.walk("VEVENT"))
+    summaries = [str(event["SUMMARY"]) for event in events]
+    assert any(summary.startswith("Hạn: ") for summary in summaries)
+    assert any(summary.startswith("Chốt số liệu báo cáo 9 tháng đầu năm") for summary in summaries)
+    assert all(event.walk("VALARM") for event in events)
+    assert all("Lê Lợi" in str(event["DESCRIPTION"]) for event in events)  # nothing but the user's units
+
+
+def test_a_renewed_feed_refuses_the_old_url(seed):
+    client = Client()
+    client.force_login(User.objects.get(username="le-loi-editor"))
+    old = _feed_url(client).split("testserver")[1]
+    new = _feed_url(client).split("testserver")[1]
+    assert Client().get(old).status_code == 404 and Client().get(new).status_code == 200
