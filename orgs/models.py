@@ -304,3 +304,32 @@ class AuditEvent(models.Model):
             return self.Action(self.action).label
         except ValueError:
             return self.action
+
+
+class OutgoingEmail(models.Model):
+    """An e-mail the portal sends to a user (a workflow step, the daily reminder): written in the same
+    transaction as what it tells, sent by a Celery task after the commit (orgs.mail), its state kept
+    here — a failed send is recorded and tried again with back-off, never lost, never sent twice."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Đang chờ gửi"
+        SENT = "sent", "Đã gửi"
+        FAILED = "failed", "Gửi lỗi, sẽ thử lại"
+
+    to = models.EmailField("gửi tới")
+    subject = models.CharField("tiêu đề", max_length=200)
+    body = models.TextField("nội dung")
+    state = models.CharField("trạng thái", max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField("số lần gửi", default=0)
+    error = models.TextField("lỗi", blank=True)
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    sent_at = models.DateTimeField("gửi lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "thư điện tử gửi đi"
+        verbose_name_plural = "thư điện tử gửi đi"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "created_at"])]
+
+    def __str__(self):
+        return f"{self.subject} → {self.to}"

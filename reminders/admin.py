@@ -5,7 +5,7 @@ from .models import Digest
 
 @admin.register(Digest)
 class DigestAdmin(admin.ModelAdmin):
-    list_display = ["day", "user", "email", "email_attempts", "emailed_at"]
-    list_filter = ["email", "day"]
+    list_display = ["day", "user", "email_message"]
+    list_filter = ["day"]
     search_fields = ["user__username", "user__full_name"]
-    readonly_fields = ["user", "day", "items", "created_at", "email", "email_attempts", "email_error", "emailed_at"]
+    readonly_fields = ["user", "day", "items", "created_at", "email_message"]

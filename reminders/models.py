@@ -1,28 +1,22 @@
 """The daily digest a user was sent: one per user and day (a unique constraint), so that running the
-daily job twice, or on two schedulers, sends once. Its e-mail is sent by a Celery task and its state
-kept here: a failed send is recorded and retried, never lost and never sent twice."""
+daily job twice, or on two schedulers, sends once; the user's calendar feed; their digest settings."""
 
 from django.conf import settings
 from django.db import models
 
 
 class Digest(models.Model):
-    class Email(models.TextChoices):
-        NONE = "none", "Không gửi (không có địa chỉ hoặc đã tắt)"
-        PENDING = "pending", "Đang chờ gửi"
-        SENT = "sent", "Đã gửi"
-        FAILED = "failed", "Gửi lỗi, sẽ thử lại"
-
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="người nhận", on_delete=models.CASCADE, related_name="digests"
     )
     day = models.DateField("ngày")
     items = models.JSONField("các việc cần nhắc", default=list)
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
-    email = models.CharField("thư điện tử", max_length=10, choices=Email.choices, default=Email.NONE)
-    email_attempts = models.PositiveSmallIntegerField("số lần gửi thư", default=0)
-    email_error = models.TextField("lỗi gửi thư", blank=True)
-    emailed_at = models.DateTimeField("gửi thư lúc", null=True, blank=True)
+    # Its e-mail (orgs.OutgoingEmail: sent by a task, retried, never twice); none when the user has no
+    # address or turned e-mail off.
+    email_message = models.ForeignKey(
+        "orgs.OutgoingEmail", verbose_name="thư điện tử", null=True, blank=True, on_delete=models.SET_NULL
+    )
 
     class Meta:
         verbose_name = "bản nhắc việc hằng ngày"
@@ -51,3 +45,43 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return f"Lịch của {self.user}"
+
+
+class Preference(models.Model):
+    """How one user wants the daily digest; missing fields follow their unit's defaults, then the site's
+    (reminders.preferences)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người dùng",
+        on_delete=models.CASCADE,
+        related_name="reminder_preference",
+    )
+    email = models.BooleanField("gửi thư điện tử", null=True, blank=True)
+    days_ahead = models.PositiveSmallIntegerField("nhắc trước (ngày)", null=True, blank=True)
+    hour = models.PositiveSmallIntegerField("giờ nhận bản nhắc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "cài đặt nhắc việc của người dùng"
+        verbose_name_plural = "cài đặt nhắc việc của người dùng"
+
+    def __str__(self):
+        return f"Cài đặt nhắc việc của {self.user}"
+
+
+class UnitDefault(models.Model):
+    """A unit administrator's defaults for the unit's staff (each may set their own)."""
+
+    unit = models.OneToOneField(
+        "orgs.Unit", verbose_name="đơn vị", on_delete=models.CASCADE, related_name="reminder_default"
+    )
+    email = models.BooleanField("gửi thư điện tử", default=True)
+    days_ahead = models.PositiveSmallIntegerField("nhắc trước (ngày)", default=7)
+    hour = models.PositiveSmallIntegerField("giờ nhận bản nhắc", default=7)
+
+    class Meta:
+        verbose_name = "cài đặt nhắc việc mặc định của đơn vị"
+        verbose_name_plural = "cài đặt nhắc việc mặc định của đơn vị"
+
+    def __str__(self):
+        return f"Cài đặt nhắc việc mặc định của {self.unit}"

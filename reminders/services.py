@@ -1,17 +1,16 @@
 """Sending the daily digests (reminders.rules): one per user and day, kept as a Digest (a unique
 constraint: a second run, or a second scheduler, sends nothing more), shown in the inbox as one line
-and sent by e-mail through a Celery task (reminders.tasks.send_digest_email) after the commit."""
+and sent by e-mail through the outbox (orgs.mail: a Celery task after the commit, retried)."""
 
 import logging
-from smtplib import SMTPException
 
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
 
+from orgs.mail import queue_email
 from plans.models import Notification
 
+from . import preferences
 from .models import Digest
 from .rules import KINDS, digests
 
@@ -25,28 +24,37 @@ def summary(items):
     return "; ".join(f"{KINDS[kind]}: {count}" for kind, count in counts.items())
 
 
-def run(today, *, dry_run=False):
-    """Compute today's digests and (unless `dry_run`) send those not sent yet. Returns
-    [(user, [item as JSON], sent now)]."""
-    found = digests(today)
+def _wanted(item, wanted):
+    """Whether `item` falls within the user's own "days ahead"."""
+    if item.kind in ("due_soon", "report_due"):
+        return item.days <= wanted.days_ahead
+    if item.kind == "no_plan":
+        return item.days >= wanted.days_ahead
+    return True
+
+
+def run(today, *, dry_run=False, hour=None):
+    """Compute today's digests and (unless `dry_run`) send those not sent yet. With `hour` (the hourly
+    beat job), only to the users whose digest time has come. Returns [(user, [item as JSON], sent now)]."""
+    found = digests(today, ahead=preferences.MAX_DAYS)
+    wanted = preferences.for_users(found)
     result = []
     for user, items in found.items():
+        mine = wanted[user.pk]
+        items = [item for item in items if _wanted(item, mine)]
+        if not items or (hour is not None and hour < mine.hour):
+            continue
         data = [{**item.as_json(), "url": item.url, "label": item.label} for item in items]
-        sent = False if dry_run else _send(user, today, data)
+        sent = False if dry_run else _send(user, today, data, email=mine.email)
         result.append((user, [item.as_json() for item in items], sent))
     return result
 
 
-def _send(user, day, data):
+def _send(user, day, data, *, email=True):
     """The digest of (user, day), once: False when it exists already."""
     try:
         with transaction.atomic():
-            digest = Digest.objects.create(
-                user=user,
-                day=day,
-                items=data,
-                email=Digest.Email.PENDING if user.email else Digest.Email.NONE,
-            )
+            digest = Digest.objects.create(user=user, day=day, items=data)
             Notification.objects.create(
                 recipient=user,
                 plan=None,
@@ -54,10 +62,11 @@ def _send(user, day, data):
                 text=f"Nhắc việc ngày {day:%d/%m/%Y} — {summary(data)}",
                 link=reverse("reminders:digest", args=[digest.pk]),
             )
-            if digest.email == Digest.Email.PENDING:
-                from .tasks import send_digest_email
-
-                transaction.on_commit(lambda: send_digest_email.delay(digest.pk))
+            if email and user.email:
+                digest.email_message = queue_email(
+                    to=user.email, subject=f"[Cổng KSTTHC] Nhắc việc ngày {day:%d/%m/%Y}", body=email_body(digest)
+                )
+                digest.save(update_fields=["email_message"])
     except IntegrityError:  # another run sent it (digest_one_per_user_day)
         return False
     return True
@@ -81,32 +90,3 @@ def email_body(digest):
         )
         lines.append(f"- {item['label']}{': ' + detail if detail else ''}")
     return "\n".join(lines).strip()
-
-
-def deliver(digest_id):
-    """Send the digest's e-mail unless it was sent already; SMTPException / OSError propagate (the task
-    retries) after the failure is recorded."""
-    with transaction.atomic():
-        digest = Digest.objects.select_for_update().select_related("user").get(pk=digest_id)
-        if digest.email != Digest.Email.PENDING and digest.email != Digest.Email.FAILED:
-            return digest
-        digest.email_attempts += 1
-        digest.save(update_fields=["email_attempts"])
-    try:
-        send_mail(
-            f"[Cổng KSTTHC] Nhắc việc ngày {digest.day:%d/%m/%Y}",
-            email_body(digest),
-            None,
-            [digest.user.email],
-        )
-    except (SMTPException, OSError) as error:
-        Digest.objects.filter(pk=digest.pk).update(email=Digest.Email.FAILED, email_error=str(error)[:1000])
-        logger.warning("Digest %s e-mail failed (attempt %s): %s", digest.pk, digest.email_attempts, error)
-        raise
-    Digest.objects.filter(pk=digest.pk).update(email=Digest.Email.SENT, email_error="", emailed_at=timezone.now())
-    digest.refresh_from_db()
-    return digest
-
-
-def unsent_emails():
-    return Digest.objects.filter(email=Digest.Email.FAILED)

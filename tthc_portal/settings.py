@@ -236,16 +236,15 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("WORKER_MAX_MEMORY_KB", default=400
 CELERY_BEAT_SCHEDULE = {
     "recover-lost-jobs": {"task": "tthc_portal.jobs.recover", "schedule": 300.0},
     "advance-report-batches": {"task": "reports.tasks.advance_batches", "schedule": 300.0},
-    # The daily reminders at REMINDER_HOUR (Vietnam time); running twice sends once (one digest per user and day).
-    "daily-reminders": {
-        "task": "reminders.tasks.daily",
-        "schedule": crontab(hour=env.int("REMINDER_HOUR", default=7), minute=0),
-    },
-    "resend-failed-reminder-emails": {"task": "reminders.tasks.resend_failed", "schedule": 3600.0},
+    # The daily reminders: every hour from 5:00 to 20:00 (Vietnam time), each user's digest once their
+    # digest time (REMINDER_HOUR by default, or their own) has come; one digest per user and day.
+    "daily-reminders": {"task": "reminders.tasks.daily", "schedule": crontab(hour="5-20", minute=0)},
+    "resend-failed-emails": {"task": "orgs.tasks.resend_failed", "schedule": 3600.0},
 }
 # Reminders (reminders.rules): rows and report cut-offs within N days; plans waiting more than M working days.
 REMINDER_DAYS_AHEAD = env.int("REMINDER_DAYS_AHEAD", default=7)
 REMINDER_WAITING_DAYS = env.int("REMINDER_WAITING_DAYS", default=5)
+REMINDER_HOUR = env.int("REMINDER_HOUR", default=7)
 # A reviewer's batch of reports is queued this many at a time (reports.services.advance_batch).
 REPORT_BATCH_CHUNK = env.int("REPORT_BATCH_CHUNK", default=50)
 # /healthz: a worker that answered a ping within this many seconds counts as alive.

@@ -2,19 +2,19 @@
 the workflow's steps, an e-mail through Django's mail backend (the console in development).
 
 The workflow's action functions (plans.workflow.services, plans.workflow.comments) call `notify`; nothing else
-creates notifications. E-mails leave only after the transaction that made the change commits, one
-message per recipient (nobody sees the others' addresses), and a mail server that is down is logged,
-never turned into a failed submit or approval: the inbox line is already there.
+creates notifications. E-mails go through the outbox (orgs.mail): written with the change, sent by a
+Celery task only after the transaction commits, one message per recipient (nobody sees the others'
+addresses); a mail server that is down is retried with back-off, never turned into a failed submit or
+approval: the inbox line is already there.
 """
 
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from orgs.mail import queue_email
 from orgs.models import Membership, User
 from plans.models import Notification
 
@@ -69,16 +69,9 @@ def notify(*, plan, verb, actor, text, recipients, email=True, request=None):
             f"Xem kế hoạch: {plan_link(plan, request=request)}\n\n"
             "— Cổng kế hoạch kiểm soát thủ tục hành chính (thư gửi tự động, xin đừng trả lời thư này)."
         )
-        transaction.on_commit(lambda: _send(subject, body, addresses), robust=True)
+        for address in addresses:  # sent by a task after the commit, retried; a mail server down undoes nothing
+            queue_email(to=address, subject=subject, body=body)
     return notifications
-
-
-def _send(subject, body, addresses):
-    for address in addresses:
-        try:
-            send_mail(subject, body, None, [address])
-        except Exception:  # the inbox line exists; a mail server that is down must not undo the step
-            logger.exception("Could not e-mail %s about: %s", address, subject)
 
 
 # --- reading and marking --------------------------------------------------------------------------

@@ -153,20 +153,23 @@ class FlakySMTP:
 
 
 def test_a_failed_email_is_recorded_retried_and_sent_once(seed, settings):
+    from orgs.mail import deliver
+    from orgs.models import OutgoingEmail
+
     settings.EMAIL_BACKEND = "tests.reminders.test_reminders.FlakySMTP"
     FlakySMTP.calls = 0
     mail.outbox = []
     User.objects.filter(username="le-loi-editor").update(email="editor@le-loi.example")
     services.run(DAY)  # on_commit never runs here: the task is called below as the worker would
-    digest = Digest.objects.get(user__username="le-loi-editor")
+    message = Digest.objects.get(user__username="le-loi-editor").email_message
     with pytest.raises(OSError):
-        services.deliver(digest.pk)
-    digest.refresh_from_db()
-    assert digest.email == Digest.Email.FAILED and "SMTP" in digest.email_error
-    services.deliver(digest.pk)
-    services.deliver(digest.pk)  # a duplicate message of the task: nothing more
-    digest.refresh_from_db()
-    assert digest.email == Digest.Email.SENT and digest.email_attempts == 2
+        deliver(message.pk)
+    message.refresh_from_db()
+    assert message.state == OutgoingEmail.State.FAILED and "SMTP" in message.error
+    deliver(message.pk)
+    deliver(message.pk)  # a duplicate message of the task: nothing more
+    message.refresh_from_db()
+    assert message.state == OutgoingEmail.State.SENT and message.attempts == 2
     assert len(mail.outbox) == 1 and "Nhắc việc ngày 24/06/2024" in mail.outbox[0].subject
 
 
@@ -232,3 +235,47 @@ def test_a_renewed_feed_refuses_the_old_url(seed):
     old = _feed_url(client).split("testserver")[1]
     new = _feed_url(client).split("testserver")[1]
     assert Client().get(old).status_code == 404 and Client().get(new).status_code == 200
+
+
+# --- each user's settings -----------------------------------------------------------------------------
+
+
+def test_a_user_s_own_days_ahead_narrows_the_rows_due_soon(seed):
+    from reminders.models import Preference
+
+    user = User.objects.get(username="le-loi-editor")
+    Preference.objects.create(user=user, days_ahead=3)
+    result = {u.username: items for u, items, _ in services.run(DAY, dry_run=True)}
+    assert not [item for item in result["le-loi-editor"] if item["kind"] == "due_soon"]  # due in 6 days
+
+
+def test_a_unit_default_turns_the_email_off_for_its_staff(seed, django_capture_on_commit_callbacks):
+    from orgs.models import Unit
+    from reminders.models import UnitDefault
+
+    UnitDefault.objects.create(unit=Unit.objects.get(slug="le-loi"), email=False, days_ahead=7, hour=7)
+    User.objects.filter(username="le-loi-editor").update(email="editor@le-loi.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.run(DAY)
+    assert Digest.objects.get(user__username="le-loi-editor").email_message is None
+
+
+def test_the_hourly_job_waits_for_each_user_s_hour(seed):
+    from reminders.models import Preference
+
+    Preference.objects.create(user=User.objects.get(username="le-loi-editor"), hour=9)
+    early = {user.username for user, _, _ in services.run(DAY, dry_run=True, hour=8)}
+    later = {user.username for user, _, _ in services.run(DAY, dry_run=True, hour=9)}
+    assert "le-loi-editor" not in early and "le-loi-editor" in later
+    assert "ha-tan-editor" in early  # the site's hour, 7
+
+
+def test_the_settings_page_saves_the_user_s_choices(seed):
+    from reminders.models import Preference
+
+    user = User.objects.get(username="le-loi-editor")
+    client = Client()
+    client.force_login(user)
+    response = client.post("/nhac-viec/cai-dat/", {"personal": "1", "email": "0", "days_ahead": "3", "hour": "8"})
+    assert response.status_code == 302
+    assert Preference.objects.filter(user=user, email=False, days_ahead=3, hour=8).exists()

@@ -163,3 +163,28 @@ def test_unread_count_mark_read_and_mark_all_read(tree):
     assert notifications.mark_all_read(user=reviewer) == 1
     assert notifications.unread_count(reviewer) == 0
     assert notifications.unread_count(tree.editor) == 1  # the return
+
+
+def test_a_mail_that_could_not_leave_stays_in_the_outbox_for_the_retry(
+    tree, settings, django_capture_on_commit_callbacks
+):
+    from orgs.mail import unsent
+    from orgs.models import OutgoingEmail
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens there
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submit_plan(plan=tree.plan, user=tree.editor)
+    message = OutgoingEmail.objects.get(to="reviewer@huyen.example")
+    assert message.state == OutgoingEmail.State.FAILED and message.attempts >= 1 and message.error
+    assert message in unsent()
+
+
+def test_workflow_mail_is_sent_through_the_outbox(tree, django_capture_on_commit_callbacks):
+    from orgs.models import OutgoingEmail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submit_plan(plan=tree.plan, user=tree.editor)
+    sent = OutgoingEmail.objects.get(to="reviewer@huyen.example")
+    assert sent.state == OutgoingEmail.State.SENT and sent.sent_at is not None
+    assert [m.to for m in mail.outbox] == [["reviewer@huyen.example"]]
