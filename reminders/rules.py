@@ -4,8 +4,9 @@ until a digest is sent (reminders.services).
 - Editors of a unit: rows of its plan due within N days (not yet done), rows overdue with no result at
   the current period, the current period's report when its cut-off is within N days and it is not
   sent, a returned plan not resubmitted after M working days.
-- Reviewers: plans submitted to them (units below theirs) waiting more than M working days; communes
-  below them with no plan N days into the year.
+- Reviewers: plans submitted to them (units below theirs) waiting more than M working days; the
+  báo cáo sent to them that they have not opened after M working days; communes below them with no
+  plan N days into the year.
 - Signers: approved plans not yet issued after M working days.
 
 The plans considered are this year's, and last year's until its annual report is sent; nothing for an
@@ -25,7 +26,7 @@ from orgs.models import COMMUNE_LEVEL_KINDS, Membership, Unit
 from periods.models import ReportingPeriod
 from periods.workdays import WorkingCalendar
 from plans.cascade.coverage import row_key
-from plans.models import Plan, PlanTransition
+from plans.models import Notification, Plan, PlanTransition
 from reports.models import SignedReport
 from tasks.models import Task, TaskProgress
 
@@ -35,6 +36,7 @@ KINDS = {
     "report_due": "Báo cáo sắp đến hạn gửi",
     "returned_waiting": "Kế hoạch bị trả lại chưa gửi lại",
     "review_waiting": "Kế hoạch chờ thẩm định",
+    "report_waiting": "Báo cáo đã gửi đến, chưa mở xem",
     "no_plan": "Xã chưa có kế hoạch năm",
     "to_issue": "Kế hoạch đã phê duyệt chưa ban hành",
 }
@@ -255,6 +257,18 @@ def digests(today, *, ahead=None, waiting=None):
         items = unit_items[membership.unit_id].get(membership.role, [])
         if items:
             result.setdefault(membership.user, []).extend(items)
+    # reviewers: the báo cáo sent to them ("Ký và gửi" tells them in the inbox) they have not opened
+    # after M working days — a report has no review step of its own, so opening it is what it waits for
+    sent_reports = Notification.objects.filter(
+        verb=Notification.Verb.REPORT_SENT, read_at__isnull=True, recipient__is_active=True, plan__isnull=False
+    ).select_related("recipient", "plan__unit")
+    for note in sent_reports:
+        days = calendar.between(timezone.localdate(note.created_at), today)
+        if days > waiting and note.plan.year >= today.year - 1:
+            url = reverse("plans:inbox_open", args=[note.pk])
+            result.setdefault(note.recipient, []).append(
+                Item("report_waiting", plan_label(note.plan), url, None, note.text[:200], None, days)
+            )
     order = list(KINDS)
     return {
         user: sorted(

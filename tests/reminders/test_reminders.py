@@ -279,3 +279,15 @@ def test_the_settings_page_saves_the_user_s_choices(seed):
     response = client.post("/nhac-viec/cai-dat/", {"personal": "1", "email": "0", "days_ahead": "3", "hour": "8"})
     assert response.status_code == 302
     assert Preference.objects.filter(user=user, email=False, days_ahead=3, hour=8).exists()
+
+
+def test_a_report_sent_to_a_reviewer_and_not_opened_is_reminded(seed):
+    plan = Plan.objects.get(unit__slug="le-loi", year=2024)
+    reviewer = User.objects.get(username="gia-loc-reviewer")
+    note = Notification.objects.create(
+        recipient=reviewer, plan=plan, verb=Notification.Verb.REPORT_SENT, text="Xã Lê Lợi đã ký số và gửi Báo cáo"
+    )
+    Notification.objects.filter(pk=note.pk).update(created_at=timezone.make_aware(datetime(2024, 6, 10, 9)))
+    assert [item.days for item in items_of("gia-loc-reviewer") if item.kind == "report_waiting"] == [10]
+    Notification.objects.filter(pk=note.pk).update(read_at=timezone.now())
+    assert not [item for item in items_of("gia-loc-reviewer") if item.kind == "report_waiting"]
