@@ -112,9 +112,27 @@ def _posted_int(value):
     return int(value) if value is not None and str(value).isdigit() else None
 
 
+def _was_in_plan(plan, model, pk):
+    """Whether the deleted row or section `pk` belonged to `plan` (from its history): who deleted a row
+    of another unit's plan, and when, is none of this user's business."""
+    record = model.history.filter(id=pk).order_by("-history_date").first()
+    if record is None:
+        return False
+    if model is Section:
+        return record.plan_id == plan.pk
+    section = record.section_id
+    return (
+        Section.objects.filter(pk=section, plan=plan).exists()
+        or Section.history.filter(id=section, plan_id=plan.pk).exists()
+    )
+
+
 def _gone_row(request, plan, model, pk, what):
     """A row or section deleted by someone else while this user was editing it: say so, with the
-    text the user typed, to copy (nothing else to save it into)."""
+    text the user typed, to copy (nothing else to save it into). An id that was never in this plan is
+    a 404, as one that never existed."""
+    if not _was_in_plan(plan, model, pk):
+        raise Http404("Không có dòng này trong kế hoạch.")
     conflict = conflicts.deleted_conflict(model, pk, what)
     typed = [(label, request.POST.get(name, "")) for name, label in _typed_labels(plan, model)]
     return render(

@@ -242,3 +242,24 @@ def test_the_legal_bases_card_refuses_a_stale_save(le_loi_plan, first, second):
     )
     assert "Chưa lưu" in body and "Căn cứ riêng của tôi;" in body and "Bỏ" in body
     assert le_loi_plan.decision.legal_bases.count() == len(texts) - 1
+
+
+def test_a_deleted_row_of_another_unit_s_plan_is_a_404_that_tells_nothing(le_loi_plan, first):
+    """The probe's cross-unit leak: the "row gone" answer named who deleted another commune's row."""
+    other_plan = Plan.objects.get(unit__slug="ha-tan", year=2024)
+    theirs = Task.objects.filter(section__plan=other_plan).first()
+    editing.delete_task(task=theirs, user=User.objects.get(username="ha-tan-editor"))
+    url = reverse("plans:edit_task_form", args=[le_loi_plan.pk, theirs.pk])
+    response = log_in(Client(), first).post(url, cells(theirs, content="x"), headers=HTMX)
+    assert response.status_code == 404 and "xóa" not in response.content.decode()
+    never = reverse("plans:edit_task_form", args=[le_loi_plan.pk, 99_999_999])
+    assert log_in(Client(), first).post(never, cells(theirs, content="x"), headers=HTMX).status_code == 404
+
+
+def test_a_deleted_section_of_another_unit_s_plan_is_a_404(le_loi_plan, first):
+    other_plan = Plan.objects.get(unit__slug="ha-tan", year=2024)
+    theirs = Section.objects.filter(plan=other_plan).first()
+    editing.delete_section(section=theirs, user=User.objects.get(username="ha-tan-editor"))
+    url = reverse("plans:edit_section_form", args=[le_loi_plan.pk, theirs.pk])
+    response = log_in(Client(), first).post(url, {"number": "I", "title": "x"}, headers=HTMX)
+    assert response.status_code == 404
