@@ -51,3 +51,19 @@ class RequestMembershipsMiddleware:
         if request.user.is_authenticated:
             request.user.keeps_memberships = True
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Nothing a signed-in user is shown is kept by a browser or a proxy cache (a shared office computer,
+    a caching proxy): every response to an authenticated request — pages, fragments, downloads — is
+    `Cache-Control: no-store`. Static files (WhiteNoise, before this) and the anonymous pages keep their
+    own headers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            response["Cache-Control"] = "no-store"
+        return response

@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "orgs.middleware.RequestMembershipsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "orgs.middleware.AuditRefusedMiddleware",
+    "orgs.middleware.NoStoreMiddleware",
     # Last, as django-axes asks: turns its lockout into the page below.
     "axes.middleware.AxesMiddleware",
 ]
