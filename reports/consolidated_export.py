@@ -1,27 +1,9 @@
 """The báo cáo tổng hợp as .xlsx (openpyxl): one sheet per table of the page — the summary, the
 communes (reported or missing, and why), the KPIs, the unit's own rows."""
 
-import io
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from tthc_portal.spreadsheets import new_workbook, table_sheet, workbook_bytes
 
 from .tally import DONE, IN_PROGRESS, NOT_ARISEN, NOT_STARTED
-
-WRAP = Alignment(wrap_text=True, vertical="top")
-BOLD = Font(bold=True)
-
-
-def _sheet(book, title, header, rows, widths):
-    sheet = book.create_sheet(title)
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font, cell.alignment = BOLD, WRAP
-    for row in rows:
-        sheet.append(row)
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
-    sheet.freeze_panes = "A2"
 
 
 def _number(value):
@@ -29,10 +11,9 @@ def _number(value):
 
 
 def consolidated_workbook(report):
-    book = Workbook()
-    book.remove(book.active)
+    book = new_workbook()
     status = report.by_status
-    _sheet(
+    table_sheet(
         book,
         "Tổng hợp",
         ["Chỉ số", "Giá trị"],
@@ -55,7 +36,7 @@ def consolidated_workbook(report):
         ],
         [40, 30],
     )
-    _sheet(
+    table_sheet(
         book,
         "Các xã",
         ["Xã", "Đã gửi báo cáo", "Số nội dung", "Đã thực hiện", "Tỷ lệ (%)", "Chậm", "Ghi chú"],
@@ -74,7 +55,7 @@ def consolidated_workbook(report):
         + [[line.unit.name, "Chưa", None, None, None, None, line.missing_reason] for line in report.missing],
         [28, 14, 12, 12, 10, 8, 30],
     )
-    _sheet(
+    table_sheet(
         book,
         "Chỉ tiêu",
         ["Chỉ tiêu", "Số xã", "Tử số", "Mẫu số", "Tỷ lệ (%)", "Chỉ tiêu của đơn vị (%)", "Đánh giá", "Xã chưa đạt"],
@@ -93,7 +74,7 @@ def consolidated_workbook(report):
         ],
         [50, 8, 10, 10, 10, 14, 12, 40],
     )
-    _sheet(
+    table_sheet(
         book,
         "Nội dung của đơn vị",
         ["Mục", "TT", "Nội dung", "Số xã đã lấy", "Tổng số xã", "Đã gửi báo cáo", "Đã thực hiện", "Tỷ lệ (%)"],
@@ -114,10 +95,4 @@ def consolidated_workbook(report):
         ],
         [8, 6, 60, 12, 10, 14, 12, 10],
     )
-    for sheet in book.worksheets:
-        for line in sheet.iter_rows(min_row=2):
-            for cell in line:
-                cell.alignment = WRAP
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
