@@ -14,7 +14,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from indicators.selectors import percent_text
 from plans.models import Plan
 from tthc_portal.jobs import JobState
 from tthc_portal.printing import render_pdf
@@ -23,7 +22,7 @@ from . import drafting
 from .charts import completion_svg
 from .consolidated import consolidate
 from .consolidated_export import consolidated_workbook
-from .documents import plan_reference, unit_label
+from .documents import paragraphs, plan_reference, recipient_lines, signer_block, unit_label
 from .models import ConsolidatedReport, PlanChange, ReportDocument, SignedReport
 from .tally import DONE, IN_PROGRESS, NOT_ARISEN, NOT_STARTED
 
@@ -146,14 +145,9 @@ def redraft(*, writing, user):
     return writing
 
 
-def _paragraphs(text):
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-
 def document_context(report, writing):
     """Everything documents/consolidated.html prints."""
     issuing = f"ỦY BAN NHÂN DÂN\n{unit_label(report.unit).upper()}"
-    parent = report.unit.parent
     return {
         "report": report,
         "writing": writing,
@@ -164,21 +158,15 @@ def document_context(report, writing):
         "summary": writing.summary
         or f"Tổng hợp kết quả thực hiện công tác kiểm soát thủ tục hành chính\n{report.period_label} trên địa bàn "
         f"{unit_label(report.unit)}",
-        "introduction": _paragraphs(writing.introduction),
+        "introduction": paragraphs(writing.introduction),
         "narrative": [
-            {"heading": heading, "name": name, "paragraphs": _paragraphs(getattr(writing, name))}
+            {"heading": heading, "name": name, "paragraphs": paragraphs(getattr(writing, name))}
             for heading, name in NARRATIVE
         ],
         "rate_percent": drafting.percent(report.rate) if report.submitted else "—",  # nothing reported: no rate
         "chart": mark_safe(completion_svg([(line.unit.name, line.tally.rate) for line in report.ranked])),
-        "percent": percent_text,
-        "recipients": [line.strip().lstrip("-").strip() for line in writing.recipients.splitlines() if line.strip()],
-        "signer": {
-            "prefix": writing.signer_prefix,
-            "title_lines": [line for line in writing.signer_title.splitlines() if line.strip()],
-            "name": writing.signer_name,
-        },
-        "parent_label": unit_label(parent) if parent is not None else "",
+        "recipients": recipient_lines(writing),
+        "signer": signer_block(writing),
         "closing": f"Trên đây là báo cáo tổng hợp kết quả thực hiện công tác kiểm soát thủ tục hành chính "
         f"{report.period_label} trên địa bàn {unit_label(report.unit)}./.",
     }

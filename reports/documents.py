@@ -211,8 +211,22 @@ def tally_lines(report, tally):
     ]
 
 
-def _paragraphs(text):
+def paragraphs(text):
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def recipient_lines(writing):
+    """Nơi nhận as printed: one line each, without the dashes staff may have typed."""
+    return [line.strip().lstrip("-").strip() for line in writing.recipients.splitlines() if line.strip()]
+
+
+def signer_block(writing):
+    """What documents/_signer.html prints for a ReportWriting (a Report or a ConsolidatedReport)."""
+    return {
+        "prefix": writing.signer_prefix,
+        "title_lines": [line for line in writing.signer_title.splitlines() if line.strip()],
+        "name": writing.signer_name,
+    }
 
 
 def report_context(report, *, tally=None, kpi=None, drafts=None):
@@ -227,7 +241,7 @@ def report_context(report, *, tally=None, kpi=None, drafts=None):
     narrative = []
     for heading, name in NARRATIVE:
         text = getattr(report, name) if name else ""
-        narrative.append({"heading": heading, "name": name, "paragraphs": _paragraphs(text or drafts.get(name, ""))})
+        narrative.append({"heading": heading, "name": name, "paragraphs": paragraphs(text or drafts.get(name, ""))})
     late_keys = {leaf.key for leaf in tally.late}
     return {
         "report": report,
@@ -243,7 +257,7 @@ def report_context(report, *, tally=None, kpi=None, drafts=None):
             "issued_on": report.issued_on,
         },
         "printed": printed(report),
-        "introduction": _paragraphs(report.introduction or drafts.get("introduction", "")),
+        "introduction": paragraphs(report.introduction or drafts.get("introduction", "")),
         "narrative": narrative,
         "closing": f"Trên đây là báo cáo kết quả thực hiện công tác kiểm soát thủ tục hành chính {report.period_label} "
         f"của UBND {unit_label(plan.unit)}./.",
@@ -255,12 +269,8 @@ def report_context(report, *, tally=None, kpi=None, drafts=None):
         "kpi_chart": mark_safe(target_vs_actual_svg(kpi, **CHART_SIZE))
         if kpi
         else "",  # our own SVG, text escaped there
-        "recipients": [line.strip().lstrip("-").strip() for line in report.recipients.splitlines() if line.strip()],
-        "signer": {
-            "prefix": report.signer_prefix,
-            "title_lines": [line for line in report.signer_title.splitlines() if line.strip()],
-            "name": report.signer_name,
-        },
+        "recipients": recipient_lines(report),
+        "signer": signer_block(report),
         "columns": {**(plan.column_labels or {})},
         "sections": sections,
         "late_keys": late_keys,
