@@ -143,3 +143,18 @@ def log_in(client, who):
 def post_login(client, username, password, **meta):
     """Log in through the real login form (throttling, audit log); returns the response."""
     return client.post(reverse("login"), {"username": username, "password": password}, **meta)
+
+
+def approved_on(plan, day):
+    """Move the plan's workflow steps back in time, in order, so that its last approval was on `day`
+    (08:00 local), as if the workflow had run then: the portal refuses an issue date before the
+    approval, and tests issue the seed plans with their real dates."""
+    from datetime import datetime, time
+
+    from django.db.models import F
+    from django.utils import timezone
+
+    approval = plan.transitions.filter(to_status=Plan.Status.APPROVED).order_by("-created_at", "-pk").first()
+    shift = timezone.make_aware(datetime.combine(day, time(8))) - approval.created_at
+    plan.transitions.update(created_at=F("created_at") + shift)
+    return plan

@@ -20,6 +20,7 @@ from orgs.scoping import units_visible_to
 from plans.models import Notification, Plan, PlanComment, PlanPdf
 from plans.workflow import services as workflow
 from tasks.models import ProgressEvidence, Section, Task, TaskProgress
+from tests.factories import approved_on
 
 pytestmark = pytest.mark.django_db
 
@@ -497,7 +498,8 @@ def test_workflow_steps(world):
     # issue: the commune's signer, after approval.
     workflow.submit_plan(plan=_reload(plan), user=editor)
     workflow.approve_plan(plan=_reload(plan), user=world.users["gia-loc-reviewer"][0])
-    issue = {"issued_on": datetime.date.today().isoformat()}
+    approved_on(_reload(plan), datetime.date(plan.year, 1, 20))
+    issue = {"issued_on": f"{plan.year}-01-23"}
     _refused(world, url("plans:issue"), issue, wrong_roles=["le-loi-editor", "le-loi-reviewer", "gia-loc-reviewer"])
     assert world.client("le-loi-signer").post(url("plans:issue"), issue).status_code == 302
     assert _reload(plan).status == Plan.Status.ISSUED

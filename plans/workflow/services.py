@@ -26,6 +26,8 @@ locked row, records a PlanTransition, writes the audit trail and notifies the pe
 or input). Decision numbers run from 01 each calendar year per issuing unit (DESIGN.md).
 """
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -190,6 +192,33 @@ def _issued_decisions(unit, year):
     )
 
 
+def issue_date_bounds(plan):
+    """The dates a plan of year Y may be issued on: from 1 January of Y−1 (a plan is often issued in
+    the December before its year) or the day it was approved, whichever is later, to 31 December of Y
+    or today, whichever is earlier."""
+    earliest, latest = date(plan.year - 1, 1, 1), min(date(plan.year, 12, 31), timezone.localdate())
+    approval = plan.transitions.filter(to_status=Status.APPROVED).order_by("-created_at", "-pk").first()
+    approved_on = timezone.localdate(approval.created_at) if approval else None
+    return max(earliest, approved_on) if approved_on else earliest, latest, approved_on
+
+
+def check_issue_date(plan, issued_on):
+    _earliest, _latest, approved_on = issue_date_bounds(plan)
+    if issued_on > timezone.localdate():
+        raise ValidationError("Ngày ban hành không được sau ngày hôm nay.", code="future")
+    if not date(plan.year - 1, 1, 1) <= issued_on <= date(plan.year, 12, 31):
+        raise ValidationError(
+            f"Ngày ban hành của kế hoạch năm {plan.year} phải trong năm {plan.year - 1} hoặc {plan.year} "
+            f"(từ 01/01/{plan.year - 1} đến 31/12/{plan.year}).",
+            code="out_of_year",
+        )
+    if approved_on and issued_on < approved_on:
+        raise ValidationError(
+            f"Ngày ban hành không được trước ngày kế hoạch được phê duyệt ({approved_on:%d/%m/%Y}).",
+            code="before_approval",
+        )
+
+
 def issue_plan(*, plan, user, issued_on, number=None, request=None):
     """The commune's signer issues the approved plan: the decision gets its number and date, and the
     plan is locked (any later change is a new revision with its own decision)."""
@@ -198,8 +227,7 @@ def issue_plan(*, plan, user, issued_on, number=None, request=None):
         check_issue(user, locked)
         if issued_on is None:
             raise ValidationError("Hãy nhập ngày ban hành.", code="required")
-        if issued_on > timezone.localdate():
-            raise ValidationError("Ngày ban hành không được sau ngày hôm nay.", code="future")
+        check_issue_date(locked, issued_on)
         decision = Decision.objects.filter(plan=locked).first()
         if decision is None:
             raise ValidationError(

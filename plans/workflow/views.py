@@ -127,9 +127,13 @@ def actions_context(*, user, plan, next_url, bound=None, error=""):
     step_forms = {}
     for action, form_class in STEP_FORMS.items():
         if action in allowed:
-            step_forms[action] = bound.get(action) or form_class(
-                initial={"issued_on": timezone.localdate()} if action == "issue" else None
-            )
+            step_forms[action] = bound.get(action) or form_class()
+    if "issue" in allowed:  # the date box offers the dates the plan may be issued on, the latest first
+        earliest, latest, _approved_on = workflow.issue_date_bounds(plan)
+        issue_form = step_forms["issue"]
+        issue_form.fields["issued_on"].widget.attrs.update(min=f"{earliest:%Y-%m-%d}", max=f"{latest:%Y-%m-%d}")
+        if not issue_form.is_bound:
+            issue_form.initial = {"issued_on": latest}
     context = {
         "plan": plan,
         "allowed": allowed,

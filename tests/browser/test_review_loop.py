@@ -4,12 +4,14 @@ the row, answers and resolves the comment, and resubmits → the reviewer approv
 signer issues with a number and a date. Each user finds the plan through the inbox."""
 
 import re
+from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 
 from plans.models import Decision, Plan
 from tasks.models import Task
+from tests.factories import approved_on
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -107,6 +109,7 @@ def test_editor_and_district_reviewer_run_the_whole_loop(page, live_server, seed
     expect(page.locator(".wf-history")).to_contain_text("Bị trả lại → Đã gửi thẩm định")
     actions.get_by_role("button", name="Phê duyệt").click()
     expect(status).to_have_text("Đã phê duyệt")
+    approved_on(plan, date(2024, 1, 20))  # the seed plan was issued on 23/01/2024: approved before that
 
     # 5. The commune's signer issues with a number and a date; the plan is locked.
     _switch_user(page, log_in, "le-loi-signer")

@@ -18,7 +18,7 @@ from plans.permissions import ensure_plan_editable
 from plans.serializing import table_to_data
 from plans.workflow import services as workflow
 from tasks.models import Section, Task
-from tests.factories import UserFactory
+from tests.factories import UserFactory, approved_on
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def stale(le_loi_plan):
 @pytest.fixture
 def approved(le_loi_plan, stale, editor, reviewer):
     workflow.submit_plan(plan=le_loi_plan, user=editor)
-    workflow.approve_plan(plan=le_loi_plan, user=reviewer)
+    approved_on(workflow.approve_plan(plan=le_loi_plan, user=reviewer), date(2024, 1, 20))
     return le_loi_plan
 
 

@@ -4,12 +4,14 @@ stored signed file."""
 import hashlib
 import io
 import json
+from datetime import date
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from plans.models import Plan, SignedPlan
+from tests.factories import approved_on
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +26,7 @@ def test_the_whole_workflow_from_the_command_line_ends_signed(seed, django_captu
     base = ["--unit", "Hà Tân", "--year", "2024"]
     assert workflow("submit", *base, "--user", "ha-tan-editor")["status"] == "submitted"
     assert workflow("approve", *base, "--user", "ha-trung-reviewer")["status"] == "approved"
+    approved_on(Plan.objects.get(unit__slug="ha-tan", year=2024), date(2024, 1, 19))
     with django_capture_on_commit_callbacks(execute=True):
         workflow("issue", *base, "--user", "ha-tan-signer", "--date", "2024-01-20", "--number", "3")
     plan = Plan.objects.get(unit__slug="ha-tan", year=2024)
@@ -41,6 +44,7 @@ def test_render_plan_pdf_signed_writes_the_stored_bytes(seed, django_capture_on_
     base = ["--unit", "Hà Tân", "--year", "2024"]
     workflow("submit", *base, "--user", "ha-tan-editor")
     workflow("approve", *base, "--user", "ha-trung-reviewer")
+    approved_on(Plan.objects.get(unit__slug="ha-tan", year=2024), date(2024, 1, 19))
     with django_capture_on_commit_callbacks(execute=True):
         workflow("issue", *base, "--user", "ha-tan-signer", "--date", "2024-01-20")
     output = tmp_path / "signed.pdf"

@@ -9,7 +9,7 @@ from plans.models import PlanComment
 from plans.workflow import comments
 from plans.workflow import services as workflow
 from tasks.models import Task
-from tests.factories import TaskFactory, make_plan
+from tests.factories import TaskFactory, approved_on, make_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +115,7 @@ def test_resolving_an_answer_resolves_its_thread(tree):
 
 def test_comments_of_an_issued_plan_are_read_only(tree):
     remark = comments.add_comment(plan=tree.plan, user=tree.district_reviewer, text="Vì sao?")
-    workflow.approve_plan(plan=tree.plan, user=tree.district_reviewer)
+    approved_on(workflow.approve_plan(plan=tree.plan, user=tree.district_reviewer), date(2024, 1, 20))
     workflow.issue_plan(plan=tree.plan, user=tree.signer, issued_on=date(2024, 1, 23))
     with pytest.raises(ValidationError, match="đã ban hành"):
         comments.answer_comment(comment=remark, user=tree.editor, text="Vì …")

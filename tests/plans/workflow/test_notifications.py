@@ -9,7 +9,7 @@ from orgs.models import Membership
 from plans.models import Notification
 from plans.workflow import comments, notifications
 from plans.workflow import services as workflow
-from tests.factories import member
+from tests.factories import approved_on, member
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def test_where_the_district_has_no_reviewer_the_province_reviewers_are_told(tree
 
 def test_a_later_revision_is_named_as_such(tree):
     workflow.submit_plan(plan=tree.plan, user=tree.editor)
-    workflow.approve_plan(plan=tree.plan, user=tree.district_reviewer)
+    approved_on(workflow.approve_plan(plan=tree.plan, user=tree.district_reviewer), date(2024, 1, 20))
     workflow.issue_plan(plan=tree.plan, user=tree.signer, issued_on=date(2024, 1, 23))
     revision = workflow.new_revision(plan=tree.plan, user=tree.editor)
     workflow.submit_plan(plan=revision, user=tree.editor)
@@ -83,7 +83,7 @@ def test_an_approval_tells_the_editors_and_the_signer_who_issues_next(tree):
 
 def test_an_issue_tells_the_editors_the_reviewers_and_the_approver(tree):
     workflow.submit_plan(plan=tree.plan, user=tree.editor)
-    workflow.approve_plan(plan=tree.plan, user=tree.province_reviewer)
+    approved_on(workflow.approve_plan(plan=tree.plan, user=tree.province_reviewer), date(2024, 1, 20))
     workflow.issue_plan(plan=tree.plan, user=tree.signer, issued_on=date(2024, 1, 23))
     assert recipients_of("issued") == {
         tree.editor.username,

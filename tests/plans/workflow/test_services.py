@@ -15,6 +15,7 @@ from plans.workflow import services as workflow
 from tasks.models import Task
 from tests.factories import (
     UserFactory,
+    approved_on,
     make_plan,
     member,
 )
@@ -35,7 +36,7 @@ def approved(tree):
 
 
 def issued(tree, **kwargs):
-    approved(tree)
+    approved_on(approved(tree), date(2024, 1, 20))
     kwargs.setdefault("issued_on", date(2024, 1, 23))
     return workflow.issue_plan(plan=tree.plan, user=tree.signer, **kwargs)
 
@@ -184,7 +185,7 @@ def test_a_returned_plan_is_not_approved_until_resubmitted(tree):
 
 
 def test_the_signer_issues_an_approved_plan_which_is_then_locked(tree):
-    version = approved(tree).version
+    version = approved_on(approved(tree), date(2024, 1, 20)).version
     workflow.issue_plan(plan=tree.plan, user=tree.signer, issued_on=date(2024, 1, 23))
 
     decision = Decision.objects.get(plan=tree.plan)
@@ -258,10 +259,45 @@ def test_an_issue_date_in_the_future_is_refused(tree):
 
 
 def test_a_plan_without_a_decision_is_not_issued(tree):
-    approved(tree)
+    approved_on(approved(tree), date(2024, 1, 20))
     Decision.objects.filter(plan=tree.plan).delete()
     with pytest.raises(ValidationError, match="chưa có văn bản ban hành"):
         workflow.issue_plan(plan=tree.plan, user=tree.signer, issued_on=date(2024, 1, 23))
+
+
+@pytest.mark.parametrize("day", [date(2001, 1, 1), date(2022, 12, 31), date(2025, 1, 1)])
+def test_an_issue_date_outside_the_plans_year_range_is_refused(tree, day):
+    approved_on(approved(tree), date(2000, 1, 1))
+    with pytest.raises(ValidationError, match="phải trong năm 2023 hoặc 2024") as refused:
+        workflow.issue_plan(plan=tree.plan, user=tree.signer, issued_on=day)
+    assert refused.value.code == "out_of_year"
+    assert Plan.objects.get(pk=tree.plan.pk).status == Status.APPROVED
+    assert Decision.objects.get(plan=tree.plan).number is None
+
+
+def test_a_plan_is_issued_in_the_december_before_its_year(tree):
+    approved_on(approved(tree), date(2023, 12, 20))
+    workflow.issue_plan(plan=tree.plan, user=tree.signer, issued_on=date(2023, 12, 28))
+    assert Decision.objects.get(plan=tree.plan).issued_on == date(2023, 12, 28)
+
+
+def test_an_issue_date_before_the_approval_is_refused(tree):
+    approved_on(approved(tree), date(2024, 1, 20))
+    with pytest.raises(ValidationError, match=r"trước ngày kế hoạch được phê duyệt \(20/01/2024\)") as refused:
+        workflow.issue_plan(plan=tree.plan, user=tree.signer, issued_on=date(2024, 1, 19))
+    assert refused.value.code == "before_approval"
+    assert Plan.objects.get(pk=tree.plan.pk).status == Status.APPROVED
+    workflow.issue_plan(plan=tree.plan, user=tree.signer, issued_on=date(2024, 1, 20))  # the same day is fine
+
+
+def test_the_issue_form_offers_only_the_dates_it_accepts(tree):
+    from plans.workflow.views import actions_context
+
+    approved_on(approved(tree), date(2024, 1, 20))
+    form = actions_context(user=tree.signer, plan=tree.plan, next_url="/")["forms"]["issue"]
+    attrs = form.fields["issued_on"].widget.attrs
+    assert (attrs["min"], attrs["max"]) == ("2024-01-20", "2024-12-31")
+    assert form.initial["issued_on"] == date(2024, 12, 31)
 
 
 # --- reopen ---------------------------------------------------------------------------------------
@@ -326,7 +362,7 @@ def test_revisions_go_on_from_the_latest(tree):
     issued(tree)
     second = workflow.new_revision(plan=tree.plan, user=tree.editor)
     workflow.submit_plan(plan=second, user=tree.editor)
-    workflow.approve_plan(plan=second, user=tree.district_reviewer)
+    approved_on(workflow.approve_plan(plan=second, user=tree.district_reviewer), date(2024, 5, 30))
     workflow.issue_plan(plan=second, user=tree.signer, issued_on=date(2024, 6, 1))
     assert Decision.objects.get(plan=second).number == 2  # the unit's next number of 2024
 

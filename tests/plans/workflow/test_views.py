@@ -13,7 +13,7 @@ from plans.models import Decision, Notification, Plan, PlanComment
 from plans.workflow import comments
 from plans.workflow import services as workflow
 from tasks.models import Task
-from tests.factories import TaskFactory, log_in
+from tests.factories import TaskFactory, approved_on, log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -100,6 +100,7 @@ def test_the_whole_loop_through_the_endpoints(client, tree):
     assert status(tree.plan) == "returned"
     log_in(client, tree.editor).post(url("submit", tree.plan))
     log_in(client, tree.district_reviewer).post(url("approve", tree.plan))
+    approved_on(tree.plan, date(2024, 1, 20))
     response = log_in(client, tree.signer).post(
         url("issue", tree.plan), {"number": "7", "issued_on": "23/01/2024"}, follow=True
     )
@@ -113,11 +114,11 @@ def test_the_whole_loop_through_the_endpoints(client, tree):
 
 def test_an_issue_with_a_taken_number_shows_the_reason_and_keeps_the_date(client, tree):
     workflow.submit_plan(plan=tree.plan, user=tree.editor)
-    workflow.approve_plan(plan=tree.plan, user=tree.district_reviewer)
+    approved_on(workflow.approve_plan(plan=tree.plan, user=tree.district_reviewer), date(2024, 1, 20))
     workflow.issue_plan(plan=tree.plan, user=tree.signer, issued_on=date(2024, 1, 23))
     revision = workflow.new_revision(plan=tree.plan, user=tree.editor)
     workflow.submit_plan(plan=revision, user=tree.editor)
-    workflow.approve_plan(plan=revision, user=tree.district_reviewer)
+    approved_on(workflow.approve_plan(plan=revision, user=tree.district_reviewer), date(2024, 4, 20))
 
     response = log_in(client, tree.signer).post(
         url("issue", revision), {"number": "1", "issued_on": "2024-05-02"}, **HTMX
