@@ -132,7 +132,10 @@ KIND_LABELS = {
 }
 KINDS = tuple(DeadlineKind)
 
-MAX_CHARS = 2000
+MAX_CHARS = 2000  # what the parser reads of any text (a safety bound; see MAX_DEADLINE_CHARS)
+# The longest deadline a row may carry: real ones are a few words ("Quý II/2024", "Thường xuyên trong
+# năm 2024"), the longest in the seed plans 95 characters. Imports and the editor refuse more.
+MAX_DEADLINE_CHARS = 400
 MIN_YEAR, MAX_YEAR = 1900, 2200
 
 QUARTER_END_MONTH = {1: 3, 2: 6, 3: 9, 4: 12}
@@ -457,19 +460,30 @@ def _normalise(text: str) -> str:
     return re.sub(r"\s+", " ", s).strip()
 
 
-def _blank(s: str, m: re.Match) -> str:
-    return s[: m.start()] + " " * (m.end() - m.start()) + s[m.end() :]
+def _blank(s: str, matches: list[re.Match]) -> str:
+    """`s` with the (non-overlapping, ordered) matches replaced by spaces, in one pass: blanking
+    each match by slicing would copy the whole text once per match (quadratic in the text)."""
+    if not matches:
+        return s
+    pieces, end = [], 0
+    for m in matches:
+        pieces += [s[end : m.start()], " " * (m.end() - m.start())]
+        end = m.end()
+    pieces.append(s[end:])
+    return "".join(pieces)
 
 
 def _scan(s: str, plan_year: int | None) -> list[_Hit]:
-    for m in list(_REFERENCE_RE.finditer(s)):
-        s = _blank(s, m)
+    """Each pattern in turn over the text, blanking what it matched so later patterns do not read it
+    again: len(_COMPILED) + 1 passes over at most MAX_CHARS characters, linear in the text."""
+    s = _blank(s, list(_REFERENCE_RE.finditer(s)))
     ctx = _Context(s, plan_year)
     hits: list[_Hit] = []
     for regex, handler in _COMPILED:
-        for m in list(regex.finditer(s)):
+        matches = list(regex.finditer(s))
+        for m in matches:
             hits.extend(handler(m, ctx))
-            s = _blank(s, m)
+        s = _blank(s, matches)
     return sorted(hits, key=lambda h: h.pos)
 
 

@@ -8,6 +8,7 @@ from orgs.models import Unit
 from plans.editing.services import MAX_PLAN_YEAR, MIN_PLAN_YEAR
 from plans.models import Decision
 from plans.selectors import creatable_units
+from tasks.deadlines import MAX_DEADLINE_CHARS
 
 SIGNER_PREFIXES = [("", "(không)"), ("TM.", "TM."), ("KT.", "KT."), ("Q.", "Q."), ("TL.", "TL.")]
 
@@ -68,7 +69,16 @@ class RowForm(forms.Form):
 
     lead = forms.CharField(label="Chủ trì", required=False, widget=_area(2))
     partners = forms.CharField(label="Phối hợp", required=False, widget=_area(2))
-    deadline_text = forms.CharField(label="Thời hạn", required=False, widget=_area(2))
+    deadline_text = forms.CharField(
+        label="Thời hạn",
+        required=False,
+        max_length=MAX_DEADLINE_CHARS,
+        widget=_area(2),
+        error_messages={
+            "max_length": f"Thời hạn chỉ ghi tối đa {MAX_DEADLINE_CHARS} ký tự (ví dụ “Quý II/2024”, “Thường xuyên”); "
+            "phần giải thích hãy ghi vào Nội dung hoặc Sản phẩm."
+        },
+    )
     product = forms.CharField(label="Sản phẩm dự kiến", required=False, widget=_area(2))
 
     LABEL_KEYS = {

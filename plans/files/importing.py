@@ -43,6 +43,7 @@ from orgs.models import AuditEvent
 from plans.files.uploads import CORRUPT_MESSAGE, ImportRejected, check_upload
 from plans.models import Decision, Plan, default_column_labels
 from plans.permissions import EDITABLE_STATES, can_edit_plan, ensure_plan_editable
+from tasks.deadlines import MAX_DEADLINE_CHARS
 from tasks.models import Section
 from tasks.services import create_table
 
@@ -388,6 +389,16 @@ def _fill_sections(parsed, rows, mapping, own_layout=False):
                     )
                 )
                 values[name] = text[:MAX_CELL_CHARS]
+        if len(values["deadline"]) > MAX_DEADLINE_CHARS:
+            problems.append(
+                Problem(
+                    row.number,
+                    f"Ô “{label('deadline')}” dài {_thousands(len(values['deadline']))} ký tự; thời hạn chỉ ghi tối "
+                    f"đa {MAX_DEADLINE_CHARS} ký tự (ví dụ “Quý II/2024”, “Thường xuyên”, “Trước ngày 15/9/2024”). "
+                    "Phần giải thích hãy chuyển sang cột Nội dung hoặc Sản phẩm.",
+                )
+            )
+            values["deadline"] = values["deadline"][:MAX_DEADLINE_CHARS]
         if values["executor"] and not (values["lead"] or values["partners"]):
             values["lead"], values["partners"] = split_executor(values["executor"])
 
