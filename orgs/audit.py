@@ -11,7 +11,8 @@ import json
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 
 from .models import AuditEvent, Membership, Unit, User
 from .scoping import holds_role
@@ -48,21 +49,44 @@ def record(*, actor, action, target=None, request=None, unit=None, **details):
 
 def record_refused(request, target):
     """A user asked for something it may not see and got a 404 so that its existence does not leak:
-    file it as a refused access under the target's unit."""
-    return record(
-        actor=None,
-        action=AuditEvent.Action.ACCESS_HIDDEN,
-        target=target,
-        request=request,
-        status=404,
-        method=request.method,
-    )
+    file it as a refused access under the target's unit (repeats folded, see `_record_refusal`)."""
+    return _record_refusal(request, AuditEvent.Action.ACCESS_HIDDEN, target=target, status=404)
 
 
 def record_denied(request, *, status=403):
     """A request answered 403 (PermissionDenied)."""
+    return _record_refusal(request, AuditEvent.Action.ACCESS_DENIED, target=None, status=status)
+
+
+def _record_refusal(request, action, *, target, status):
+    """One line per (user, address, kind of page, action) and minute: a repeat within the minute adds
+    to the line's `repeats` instead of writing another (a probe of hundreds of ids is one line per
+    minute, not hundreds). The line keeps the first target and path of the minute. Lines are also kept
+    apart per unit they are filed under, so each unit's administrator still sees the probes of its
+    plans (a probe across many communes is at most one line per commune and minute)."""
+    user = getattr(request, "user", None)
+    actor = user if user is not None and user.is_authenticated else None
+    match = getattr(request, "resolver_match", None)
+    kind = (match.view_name if match else "") or ""
+    unit = unit_of(target) or home_unit(actor)
+    since = timezone.now().replace(second=0, microsecond=0)
+    earlier = (
+        AuditEvent.objects.filter(
+            action=action,
+            actor=actor,
+            ip_address=client_ip(request),
+            details__kind=kind,
+            unit=unit if unit is not None and unit.pk else None,
+            created_at__gte=since,
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if earlier is not None:
+        AuditEvent.objects.filter(pk=earlier).update(repeats=F("repeats") + 1)
+        return None
     return record(
-        actor=None, action=AuditEvent.Action.ACCESS_DENIED, request=request, status=status, method=request.method
+        actor=actor, action=action, target=target, request=request, status=status, method=request.method, kind=kind
     )
 
 

@@ -248,6 +248,9 @@ class AuditEvent(models.Model):
     user_agent = models.CharField("trình duyệt", max_length=300, blank=True)
     path = models.CharField("đường dẫn", max_length=500, blank=True)
     details = models.JSONField("chi tiết", default=dict, blank=True)
+    # Refusals repeated by the same user from the same address on the same kind of page within a
+    # minute are one line counting them (orgs.audit._record_refusal).
+    repeats = models.PositiveIntegerField("số lần", default=1)
 
     class Meta:
         verbose_name = "nhật ký"
@@ -283,6 +286,7 @@ class AuditEvent(models.Model):
         "thread": "góp ý số",
         "revision": "lần ban hành",
         "source_plan": "từ kế hoạch số",
+        "kind": "loại trang",
     }
 
     @property

@@ -1,16 +1,17 @@
 """The audit trail: record(), logins, refused accesses, the client's address behind proxies."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from orgs.audit import client_ip, record, record_refused
 from orgs.models import AuditEvent, Membership
 from plans.workflow import services as workflow
-from tests.factories import member, post_login
+from tests.factories import make_plan, member, post_login
 
 pytestmark = pytest.mark.django_db
 Action = AuditEvent.Action
@@ -151,7 +152,7 @@ def test_a_403_is_recorded_as_a_refused_access(client, tree):
         "10.0.0.9",
         tree.commune,
     )
-    assert event.details == {"status": 403, "method": "GET"}
+    assert event.details == {"status": 403, "method": "GET", "kind": "dashboard"}
 
 
 def test_record_refused_files_the_hidden_target_under_its_unit(tree):
@@ -166,6 +167,46 @@ def test_record_refused_files_the_hidden_target_under_its_unit(tree):
         str(tree.plan.pk),
     )
     assert event.details["status"] == 404
+
+
+def _probe(client, plans, ip="10.0.0.7"):
+    for plan in plans:
+        assert client.get(reverse("plans:detail", args=[plan.pk]), REMOTE_ADDR=ip).status_code == 404
+
+
+def test_repeated_hidden_plan_404s_within_a_minute_are_one_line_counting_them(client, tree):
+    client.force_login(member(tree.neighbour, Membership.Role.EDITOR))
+    AuditEvent.objects.all().delete()
+    hidden = [make_plan(tree.commune, year=year) for year in range(2030, 2040)]
+    _probe(client, hidden * 5)
+    event = AuditEvent.objects.get(action=Action.ACCESS_HIDDEN)
+    assert event.repeats == 50
+    assert (event.target_id, event.details["kind"]) == (str(hidden[0].pk), "plans:detail")
+
+
+def test_refusals_are_counted_apart_per_address_kind_of_page_and_minute(client, tree):
+    client.force_login(member(tree.neighbour, Membership.Role.EDITOR))
+    AuditEvent.objects.all().delete()
+    _probe(client, [tree.plan] * 3, ip="10.0.0.7")
+    _probe(client, [tree.plan] * 2, ip="10.0.0.8")  # another address
+    assert client.get(reverse("plans:history", args=[tree.plan.pk]), REMOTE_ADDR="10.0.0.7").status_code == 404
+    AuditEvent.objects.filter(ip_address="10.0.0.8").update(created_at=timezone.now() - timedelta(minutes=1))
+    _probe(client, [tree.plan], ip="10.0.0.8")  # a new minute
+    lines = AuditEvent.objects.filter(action=Action.ACCESS_HIDDEN)
+    assert sorted((line.ip_address, line.details["kind"], line.repeats) for line in lines) == [
+        ("10.0.0.7", "plans:detail", 3),
+        ("10.0.0.7", "plans:history", 1),
+        ("10.0.0.8", "plans:detail", 1),  # the new minute
+        ("10.0.0.8", "plans:detail", 2),
+    ]
+
+
+def test_the_audit_log_shows_how_many_times_a_refusal_repeated(client, tree):
+    client.force_login(member(tree.neighbour, Membership.Role.EDITOR))
+    _probe(client, [tree.plan] * 4)
+    admin = member(tree.commune, Membership.Role.ADMIN)
+    client.force_login(admin)
+    assert "× 4 lần" in client.get(reverse("orgs:audit_log")).content.decode()
 
 
 def test_an_ordinary_page_leaves_no_line(client, tree):
