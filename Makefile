@@ -49,6 +49,7 @@ run: system-deps venv seed
 serve: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tthc
 serve: export REDIS_URL ?= redis://127.0.0.1:6379/0
 serve: system-deps venv services-check
+	$(PY) manage.py check --deploy
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v0
 	@mkdir -p var

@@ -10,6 +10,8 @@ class OrgsConfig(AppConfig):
         # without it so no upload can be parsed by the unprotected parser.
         from openpyxl.xml import DEFUSEDXML
 
+        from . import checks  # noqa: F401  (registers the start-up checks)
+
         if not DEFUSEDXML:
             raise RuntimeError("defusedxml phải được cài đặt để openpyxl đọc tệp Excel an toàn.")
 

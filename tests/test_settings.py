@@ -33,6 +33,22 @@ def test_check_deploy_passes_with_production_settings():
     assert "no issues" in result.stdout
 
 
+def _production(**extra):
+    return {"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(60), "ALLOWED_HOSTS": "tthc.example.gov.vn", **extra}
+
+
+def test_start_up_warns_behind_a_tls_proxy_with_no_trusted_proxy_count():
+    result = _manage("check", env=_production(BEHIND_TLS_PROXY="1"))
+    assert "orgs.W001" in result.stderr and "TRUSTED_PROXY_COUNT=0" in result.stderr
+
+
+def test_start_up_is_quiet_behind_a_proxy_whose_count_is_set():
+    result = _manage(
+        "check", "--deploy", "--fail-level", "WARNING", env=_production(BEHIND_TLS_PROXY="1", TRUSTED_PROXY_COUNT="1")
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_production_refuses_to_start_without_a_secret_key():
     result = _manage("check", env={"DEBUG": "0", "ALLOWED_HOSTS": "tthc.example.gov.vn"})
     assert result.returncode != 0

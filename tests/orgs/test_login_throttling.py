@@ -1,4 +1,5 @@
-"""Login throttling (django-axes): 5 failures lock one username from one address, for 15 minutes."""
+"""Login throttling (django-axes + orgs.throttling): 5 failures lock one username from one address, 30 from one
+address lock every username from it (password spraying); both for 15 minutes."""
 
 from datetime import timedelta
 
@@ -126,3 +127,41 @@ def test_the_lockout_page_states_the_configured_cool_off(client, clerk, settings
     settings.AXES_COOLOFF_TIME = timedelta(minutes=30)
     fail(client, clerk.username, ATTACKER, 5)
     assert "Vui lòng thử lại sau 30 phút." in login(client, clerk.username, PASSWORD, ATTACKER).content.decode()
+
+
+# --- per address, across usernames (password spraying) ---------------------------------------------
+
+
+def test_many_usernames_from_one_address_lock_that_address_for_every_username(client, clerk, settings):
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 12
+    for n in range(6):  # 2 failures each: no (username, address) pair reaches its limit of 5
+        fail(client, f"nguoi-dung-{n}", ATTACKER, 2)
+    response = login(client, clerk.username, PASSWORD, ATTACKER)  # a real account, right password
+    assert response.status_code == 429
+    assert "địa chỉ mạng của bạn đã nhập sai mật khẩu quá nhiều lần" in response.content.decode()
+
+
+def test_the_address_limit_is_higher_than_the_pair_limit(settings):
+    assert settings.AXES_ADDRESS_FAILURE_LIMIT > settings.AXES_FAILURE_LIMIT
+
+
+def test_an_address_lock_leaves_other_addresses_alone(client, clerk, settings):
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 12
+    for n in range(6):
+        fail(client, f"nguoi-dung-{n}", ATTACKER, 2)
+    assert logged_in(login(client, clerk.username, PASSWORD, OFFICE))
+
+
+def test_an_address_lock_lifts_after_the_cool_off(client, clerk, settings):
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 12
+    for n in range(6):
+        fail(client, f"nguoi-dung-{n}", ATTACKER, 2)
+    age_attempts(16)
+    assert logged_in(login(client, clerk.username, PASSWORD, ATTACKER))
+
+
+def test_below_the_address_limit_other_usernames_still_log_in(client, clerk, settings):
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 12
+    for n in range(5):
+        fail(client, f"nguoi-dung-{n}", ATTACKER, 2)  # 10 failures
+    assert logged_in(login(client, clerk.username, PASSWORD, ATTACKER))
