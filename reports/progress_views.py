@@ -297,10 +297,18 @@ def evidence_file(request, plan, evidence_pk):
         handle = evidence.file.open("rb")
     except FileNotFoundError as error:
         raise Http404("Không tìm thấy tệp của văn bản này.") from error
-    inline = evidence.kind in {"pdf", "png", "jpeg", "webp"}
-    return FileResponse(
+    # Shown in the browser only when it is a PDF or an image that passed the content checks; anything
+    # else is a download, typed as bytes. Images and downloads are also sandboxed (no script, no
+    # same-origin access); Chromium refuses to show a PDF under a sandbox, and a PDF that passed the
+    # checks is rendered by the browser's PDF viewer, not as a page of the portal's origin.
+    inline = evidence.shown_inline
+    response = FileResponse(
         handle,
         as_attachment=not inline,
         filename=evidence.file_name or evidence.file.name.rsplit("/", 1)[-1],
-        content_type=evidence.content_type,
+        content_type=evidence.content_type if inline else "application/octet-stream",
     )
+    if evidence.kind != "pdf" or not inline:
+        response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,7 +1,7 @@
+import io
 import os
 import unicodedata
 import uuid
-import zipfile
 from datetime import date
 from typing import Any
 
@@ -12,7 +12,10 @@ from django.db.models.fields.files import FieldFile
 from django.db.models.fields.json import KeyTextTransform
 from django.utils.text import get_valid_filename
 from PIL import Image, UnidentifiedImageError
+from pyhanko.pdf_utils.reader import PdfFileReader
 from simple_history.models import HistoricalRecords
+
+from tthc_portal.office_files import OLE2_MAGIC, ZIP_MAGIC, OfficeFileRefused, office_kind
 
 from .deadlines import KIND_LABELS, Deadline, DeadlineKind, parse_deadline
 from .statuses import LABELS, ProgressStatus
@@ -179,11 +182,11 @@ EVIDENCE_KINDS = {  # kind → (extension, content type)
     "docx": (".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     "xlsx": (".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
 }
+INLINE_EVIDENCE_KINDS = {"pdf", "png", "jpeg", "webp"}
 EVIDENCE_SIZE_MESSAGE = "Tệp lớn hơn 10 MB. Hãy nén hoặc chụp lại với độ phân giải thấp hơn rồi tải lên."
 EVIDENCE_TYPE_MESSAGE = (
     "Chỉ nhận tệp PDF, ảnh (JPG, PNG, WebP), Word (.docx) hoặc Excel (.xlsx). Tệp này không phải các loại đó."
 )
-_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def evidence_kind(file):
@@ -198,30 +201,39 @@ def evidence_kind(file):
     if not head:
         raise ValidationError("Tệp rỗng.", code="empty")
     try:
-        if b"%PDF-" in head:
-            return "pdf"
+        if head.startswith(b"%PDF-"):
+            return _pdf_kind(file)
         if head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
             return _image_kind(file)
-        if head.startswith(_OLE2_MAGIC):
+        if head.startswith(OLE2_MAGIC):
             raise ValidationError(
                 "Tệp Word/Excel đời cũ (.doc, .xls) hoặc có đặt mật khẩu không được nhận: hãy lưu lại dưới dạng "
                 ".docx/.xlsx "
                 "không đặt mật khẩu, hoặc in ra PDF.",
                 code="type",
             )
-        if head.startswith(b"PK\x03\x04"):
-            try:
-                with zipfile.ZipFile(file) as archive:
-                    names = set(archive.namelist())
-            except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as error:
-                raise ValidationError("Tệp bị hỏng, không đọc được.", code="corrupt") from error
-            if "[Content_Types].xml" in names and "word/document.xml" in names:
-                return "docx"
-            if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
-                return "xlsx"
+        if head.startswith(ZIP_MAGIC):
+            try:  # the same checks as plan imports: entries, sizes, ratios, no DTD
+                return office_kind(file.read(EVIDENCE_MAX_BYTES + 1), type_message=EVIDENCE_TYPE_MESSAGE)
+            except OfficeFileRefused as refused:
+                raise ValidationError(str(refused), code="corrupt") from refused
         raise ValidationError(EVIDENCE_TYPE_MESSAGE, code="type")
     finally:
         file.seek(0)
+
+
+def _pdf_kind(file):
+    """A PDF is one that starts as a PDF (offset 0) and whose structure reads: its cross-reference
+    table, its catalogue and a page tree with at least one page (pyHanko's reader, lenient about
+    the small faults real scanners make)."""
+    try:
+        reader = PdfFileReader(io.BytesIO(file.read(EVIDENCE_MAX_BYTES + 1)), strict=False)
+        pages = int(reader.root["/Pages"]["/Count"])
+    except Exception as error:  # any parser failure means the same to the user: not a readable PDF
+        raise ValidationError("Tệp PDF bị hỏng hoặc không phải PDF thật, không đọc được.", code="corrupt") from error
+    if pages < 1:
+        raise ValidationError("Tệp PDF không có trang nào.", code="corrupt")
+    return "pdf"
 
 
 def _image_kind(file):
@@ -273,6 +285,10 @@ class ProgressEvidence(models.Model):
         help_text="PDF, ảnh, Word (.docx) hoặc Excel (.xlsx), tối đa 10 MB.",
     )
     file_name = models.CharField("tên tệp gốc", max_length=255, blank=True)
+    # The file passed the content checks of `evidence_kind` when it was uploaded (files stored before
+    # those checks judged a PDF by a marker anywhere in its first kilobyte): only a checked PDF or
+    # image is shown in the browser; anything else is downloaded.
+    checked = models.BooleanField("đã kiểm tra nội dung", default=False)
     created_at = models.DateTimeField("thêm lúc", auto_now_add=True)
 
     class Meta:
@@ -287,6 +303,10 @@ class ProgressEvidence(models.Model):
     def kind(self):
         ext = os.path.splitext(self.file.name)[1].lower() if self.file else ""
         return next((kind for kind, (suffix, _) in EVIDENCE_KINDS.items() if suffix == ext), "")
+
+    @property
+    def shown_inline(self):
+        return self.checked and self.kind in INLINE_EVIDENCE_KINDS
 
     @property
     def content_type(self):

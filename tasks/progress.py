@@ -178,6 +178,7 @@ def record_progress(*, task, period, status, result_text, user, evidence=()):
                 if item["file"]:
                     document.file_name = _display_name(item["file"].name, item["kind"])
                     document.file = item["file"]  # stored under evidence/<plan>/… by the field's upload_to
+                    document.checked = True  # judged by evidence_kind in _evidence_errors
                 document.save()
     return progress
 
@@ -264,6 +265,7 @@ def carry_forward(*, plan, period, user):
                 title=document.title,
                 file=document.file.name,  # the same stored file; remove_evidence keeps it while cited
                 file_name=document.file_name,
+                checked=document.checked,
             )
             for copy, source in copies
             for document in source.evidence.all()

@@ -158,3 +158,17 @@ def approved_on(plan, day):
     shift = timezone.make_aware(datetime.combine(day, time(8))) - approval.created_at
     plan.transitions.update(created_at=F("created_at") + shift)
     return plan
+
+
+def pdf_bytes(pages=1):
+    """A small real PDF (blank A4 pages), as an evidence upload or a document to verify."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(595, 842)
+    stream = io.BytesIO()
+    writer.write(stream)
+    return stream.getvalue()

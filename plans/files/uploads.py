@@ -1,42 +1,39 @@
 """Checks an uploaded plan file before any parser sees it.
 
 Order matters: the size is checked before the file is read, the type is judged from the bytes (not
-the name), and the zip container is inspected — entry count, declared and actual uncompressed
-sizes, compression ratios, any DTD in an XML part — before openpyxl or python-docx opens it.
+the name), and the zip container is inspected (tthc_portal.office_files: entry count, declared and
+actual uncompressed sizes, compression ratios, any DTD in an XML part) before openpyxl or
+python-docx opens it.
 Every refusal is an ImportRejected with a message for the user; nothing is written anywhere.
 """
 
-import io
 import os
 import unicodedata
-import zipfile
-import zlib
 from dataclasses import dataclass
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-MAX_ZIP_ENTRIES = 2_000
-MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
-MAX_DOCUMENT_XML_BYTES = 20 * 1024 * 1024  # word/document.xml, parsed by lxml in one go
-MAX_RATIO = 100  # uncompressed / compressed, for entries above RATIO_FLOOR
-RATIO_FLOOR = 1024 * 1024
-MAX_NAME_LENGTH = 150
-
-ZIP_MAGIC = b"PK\x03\x04"
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-# An encrypted OOXML file is an OLE2 container with an "EncryptedPackage" stream (MS-OFFCRYPTO).
-ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
-# A DTD has no business in an OOXML part; reject it in any encoding a parser would accept.
-DTD_MARKERS = tuple(
-    marker.encode(encoding) for marker in ("<!DOCTYPE", "<!ENTITY") for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+from tthc_portal.office_files import (
+    BOMB_MESSAGE,
+    CORRUPT_MESSAGE,
+    MAX_ZIP_ENTRIES,
+    OLE2_MAGIC,
+    XML_BOMB_MESSAGE,
+    ZIP_MAGIC,
+    OfficeFileRefused,
+    office_kind,
 )
 
-SIZE_MESSAGE = "Tệp lớn hơn 5 MB. Hãy chia nhỏ bảng hoặc xóa hình ảnh, định dạng thừa rồi tải lên lại."
+__all__ = ["BOMB_MESSAGE", "CORRUPT_MESSAGE", "MAX_ZIP_ENTRIES", "XML_BOMB_MESSAGE"]
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_NAME_LENGTH = 150
+
+# An encrypted OOXML file is an OLE2 container with an "EncryptedPackage" stream (MS-OFFCRYPTO).
+ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+
+SIZE_MESSAGE = "Tệp lớn hơn 5 MB. Hãy chia nhỏ bảng hoặc xóa hình ảnh, định dạng thừa rồi tải lên."
 TYPE_MESSAGE = "Chỉ nhận tệp Excel (.xlsx) hoặc Word (.docx). Tệp này không phải một trong hai loại đó."
 XLS_MESSAGE = "Tệp .xls (Excel 97-2003) không được hỗ trợ, hãy lưu lại dưới dạng .xlsx rồi tải lên."
 ENCRYPTED_MESSAGE = "Tệp được đặt mật khẩu. Hãy gỡ mật khẩu (lưu lại không đặt mật khẩu) rồi tải lên."
-CORRUPT_MESSAGE = "Tệp bị hỏng hoặc không đọc được. Hãy mở tệp bằng Excel/Word, lưu lại rồi tải lên."
-BOMB_MESSAGE = "Tệp có nội dung nén bất thường (quá lớn khi giải nén). Vì an toàn, tệp không được đọc."
-XML_BOMB_MESSAGE = "Tệp chứa khai báo XML không được phép (DOCTYPE/ENTITY). Vì an toàn, tệp không được đọc."
 
 
 class ImportRejected(Exception):
@@ -81,71 +78,7 @@ def check_upload(*, name, data):
     if not data.startswith(ZIP_MAGIC):
         raise ImportRejected(TYPE_MESSAGE)
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        entries = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as error:
-        raise ImportRejected(CORRUPT_MESSAGE) from error
-    with archive:
-        kind = _kind_of(archive)
-        _check_sizes(entries)
-        _scan_parts(archive, entries)
+        kind = office_kind(data, type_message=TYPE_MESSAGE)
+    except OfficeFileRefused as refused:
+        raise ImportRejected(str(refused)) from refused
     return CheckedUpload(name=clean_filename(name), kind=kind, data=data)
-
-
-def _kind_of(archive):
-    names = set(archive.namelist())
-    if "[Content_Types].xml" not in names:
-        raise ImportRejected(TYPE_MESSAGE)
-    if "xl/workbook.xml" in names:
-        return "xlsx"
-    if "word/document.xml" in names:
-        return "docx"
-    raise ImportRejected(TYPE_MESSAGE)
-
-
-def _check_sizes(entries):
-    if len(entries) > MAX_ZIP_ENTRIES:
-        raise ImportRejected(BOMB_MESSAGE)
-    total = 0
-    for entry in entries:
-        total += entry.file_size
-        if total > MAX_UNCOMPRESSED_BYTES:
-            raise ImportRejected(BOMB_MESSAGE)
-        if entry.file_size > RATIO_FLOOR and entry.file_size > MAX_RATIO * max(entry.compress_size, 1):
-            raise ImportRejected(BOMB_MESSAGE)
-        if entry.filename == "word/document.xml" and entry.file_size > MAX_DOCUMENT_XML_BYTES:
-            raise ImportRejected(BOMB_MESSAGE)
-
-
-def _scan_parts(archive, entries):
-    """Decompress every XML part once, counting what actually comes out (a zip may lie about its
-    sizes), and refuse any DTD: that is how entity-expansion ("billion laughs") bombs start."""
-    total = 0
-    overlap = max(len(marker) for marker in DTD_MARKERS)
-    for entry in entries:
-        if not entry.filename.endswith((".xml", ".rels", ".vml")):
-            continue
-        try:
-            with archive.open(entry) as stream:
-                tail = b""
-                while chunk := stream.read(256 * 1024):
-                    total += len(chunk)
-                    if total > MAX_UNCOMPRESSED_BYTES:
-                        raise ImportRejected(BOMB_MESSAGE)
-                    window = tail + chunk
-                    if any(marker in window for marker in DTD_MARKERS):
-                        raise ImportRejected(XML_BOMB_MESSAGE)
-                    tail = window[-overlap:]
-        except ImportRejected:
-            raise
-        except (
-            zipfile.BadZipFile,
-            zlib.error,
-            NotImplementedError,
-            EOFError,
-            OSError,
-            RuntimeError,
-            ValueError,
-        ) as error:
-            # RuntimeError: an encrypted zip entry; NotImplementedError: an unknown compression.
-            raise ImportRejected(CORRUPT_MESSAGE) from error

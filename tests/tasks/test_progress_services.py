@@ -1,6 +1,7 @@
 """Recording progress one period at a time: tasks.progress services and selectors."""
 
 import io
+import zipfile
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -25,6 +26,7 @@ from tasks.progress import (
     record_progress,
     remove_evidence,
 )
+from tests.factories import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 Status = TaskProgress.Status
@@ -57,9 +59,7 @@ def _leaf_tasks(plan):
 
 
 def _pdf(name="bao-cao.pdf"):
-    return SimpleUploadedFile(
-        name, b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n", content_type="application/pdf"
-    )
+    return SimpleUploadedFile(name, pdf_bytes(), content_type="application/pdf")
 
 
 def _png(name="anh.png"):
@@ -247,6 +247,27 @@ def _office(kind):
     return SimpleUploadedFile(f"tep.{kind}", buffer.getvalue())
 
 
+def _zip_bomb():
+    """An .xlsx-shaped zip whose one sheet inflates 200 MB of zeros from a few hundred kilobytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            zeros = b"0" * (1024 * 1024)
+            for _ in range(200):
+                sheet.write(zeros)
+    return buffer.getvalue()
+
+
+def _docx_with_dtd():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", '<!DOCTYPE d [<!ENTITY a "aaaa">]><d>&a;</d>')
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
@@ -254,8 +275,22 @@ def _office(kind):
         ("bao-cao.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, ".doc, .xls"),
         ("anh.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 40, "Ảnh bị hỏng"),
         ("tai-lieu.zip", b"PK\x03\x04" + b"\0" * 40, "hỏng"),
+        # the probe's file: HTML with the PDF marker inside its first kilobyte
+        ("bao-cao.pdf", b"<html><body>%PDF-1.7<script>alert(1)</script></body></html>", "Chỉ nhận tệp PDF"),
+        ("bao-cao.pdf", b"%PDF-1.7\n<html><script>alert(1)</script></html>", "PDF bị hỏng"),
+        ("bao-cao.xlsx", _zip_bomb(), "nén bất thường"),
+        ("bao-cao.docx", _docx_with_dtd(), "DOCTYPE"),
     ],
-    ids=["html-named-pdf", "legacy-doc", "broken-png", "broken-zip"],
+    ids=[
+        "html-named-pdf",
+        "legacy-doc",
+        "broken-png",
+        "broken-zip",
+        "pdf-marker-inside-html",
+        "pdf-header-on-html",
+        "zip-bomb-named-xlsx",
+        "docx-with-dtd",
+    ],
 )
 def test_a_file_is_judged_by_its_content_not_its_name(le_loi, name, data, message):
     with pytest.raises(ValidationError) as refused:

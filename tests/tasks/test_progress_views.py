@@ -1,5 +1,6 @@
 """The progress sheet pages and their htmx fragments."""
 
+import io
 import re
 
 import pytest
@@ -11,11 +12,11 @@ from periods.models import ReportingPeriod
 from plans.models import Plan
 from tasks.models import ProgressEvidence, TaskProgress
 from tasks.progress import period_sheet, record_progress
-from tests.factories import log_in
+from tests.factories import log_in, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
-PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 @pytest.fixture
@@ -389,3 +390,55 @@ def test_the_sheet_page_costs_the_same_few_queries_whatever_the_number_of_docume
     log_in(client, "thanh-thuy-editor")
     with django_assert_max_num_queries(25):
         assert client.get(_url("sheet", plan)).status_code == 200
+
+
+def _stored_evidence(plan, name, data, *, checked):
+    """Evidence as stored on a row of the plan (`checked`: whether it passed the content checks)."""
+    task = _task(plan, "II.5")
+    period = ReportingPeriod.objects.get(code="Q1")
+    progress, _ = TaskProgress.objects.get_or_create(task=task, period=period)
+    document = ProgressEvidence(progress=progress, number="1/BC-UBND", file_name=name, checked=checked)
+    document.file = SimpleUploadedFile(name, data)
+    document.save()
+    return reverse("progress:evidence_file", args=[plan.pk, document.pk])
+
+
+def test_a_checked_pdf_is_shown_in_the_browser(client, plan):
+    link = _stored_evidence(plan, "bao-cao.pdf", PDF, checked=True)
+    log_in(client, "thanh-thuy-editor")
+    response = client.get(link)
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("inline")
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_file_stored_before_the_content_checks_is_downloaded_not_shown(client, plan):
+    link = _stored_evidence(plan, "bao-cao.pdf", PDF, checked=False)
+    log_in(client, "thanh-thuy-editor")
+    response = client.get(link)
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["Content-Type"] == "application/octet-stream"
+    assert response["Content-Security-Policy"].startswith("sandbox")
+
+
+def test_an_office_file_is_always_downloaded(client, plan):
+    import openpyxl
+
+    buffer = io.BytesIO()
+    openpyxl.Workbook().save(buffer)
+    link = _stored_evidence(plan, "so-lieu.xlsx", buffer.getvalue(), checked=True)
+    log_in(client, "thanh-thuy-editor")
+    response = client.get(link)
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["Content-Type"] == "application/octet-stream"
+
+
+def test_an_uploaded_pdf_is_marked_checked(client, plan):
+    log_in(client, "thanh-thuy-editor")
+    upload = SimpleUploadedFile("qd.pdf", PDF, content_type="application/pdf")
+    client.post(
+        _url("row_save", plan, task=_task(plan, "II.5")),
+        {"status": "in_progress", "result_text": "x", "evidence_number": "12/QĐ-UBND", "evidence_file": upload},
+        **HTMX,
+    )
+    assert ProgressEvidence.objects.get().checked
