@@ -33,7 +33,9 @@ migrate: venv
 seed: migrate
 	$(PY) manage.py seed_demo
 
-# Serves at http://127.0.0.1:8000; with REDIS_URL set a Celery worker runs beside the server.
+# Serves at http://127.0.0.1:8000; with REDIS_URL set a Celery worker runs beside the server. The demo
+# asks nobody for a second factor (TWO_FACTOR_DEMO_BYPASS; refused when DEBUG is off): set it to 0 to try it.
+run: export TWO_FACTOR_DEMO_BYPASS ?= 1
 run: system-deps venv seed
 	@if [ -n "$$REDIS_URL" ]; then \
 	  echo "REDIS_URL đã đặt: khởi động Celery worker"; \

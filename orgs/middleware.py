@@ -67,3 +67,73 @@ class NoStoreMiddleware:
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             response["Cache-Control"] = "no-store"
         return response
+
+
+# The steps that need a verified second factor (orgs.two_factor): a plan's workflow and signatures, a
+# báo cáo's signature. Reading, editing a draft and commenting do not.
+SECOND_FACTOR_VIEWS = {
+    "plans:submit",
+    "plans:return",
+    "plans:approve",
+    "plans:issue",
+    "plans:reopen",
+    "plans:new_revision",
+    "plans:signed_retry",
+    "plans:signed_authorise",
+    "plans:signed_upload",
+    "reports:sign_send",
+    "reports:signed_authorise",
+}
+
+
+class SecondFactorMiddleware:
+    """Before a workflow step (SECOND_FACTOR_VIEWS, when posted) or any page of the admin site, a user
+    who must use a second factor and has not verified it in this session is sent to verify it — or,
+    with no app yet, to enrol one — and comes back to the page it was on. Nothing is done meanwhile.
+    After django_otp's OTPMiddleware (request.user.is_verified)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from . import two_factor
+
+        user = request.user
+        if not user.is_authenticated or user.is_verified():
+            return None
+        match = request.resolver_match
+        admin = request.path_info.startswith(reverse("admin:index"))
+        step = match is not None and match.view_name in SECOND_FACTOR_VIEWS and request.method == "POST"
+        if not (admin or step) or not two_factor.must_verify(user):
+            return None
+        return second_factor_redirect(request, enrol=not two_factor.enrolled(user))
+
+
+def second_factor_redirect(request, *, enrol):
+    from django.contrib import messages
+    from django.http import HttpResponse, HttpResponseRedirect
+    from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+
+    back = request.get_full_path() if request.method == "GET" else ""
+    if not back:
+        candidate = request.headers.get("HX-Current-URL") or request.headers.get("Referer") or ""
+        if url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            back = candidate
+    url = reverse("two_factor:enrol" if enrol else "two_factor:verify")
+    if back:
+        url += "?" + urlencode({"next": back})
+    messages.warning(
+        request,
+        "Thao tác này cần xác thực hai bước: "
+        + ("hãy đăng ký ứng dụng xác thực trên điện thoại trước." if enrol else "hãy nhập mã từ ứng dụng xác thực."),
+    )
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return HttpResponseRedirect(url)

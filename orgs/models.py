@@ -3,6 +3,7 @@ from datetime import date
 from django.contrib.auth.models import AbstractUser
 from django.db import models, transaction
 from django.utils import timezone
+from django_otp.models import Device, ThrottlingMixin
 from simple_history.models import HistoricalRecords
 
 from tthc_portal.caching import cached
@@ -230,6 +231,10 @@ class AuditEvent(models.Model):
         PLAN_IMPORT = "plan.import", "Nhập kế hoạch từ tệp"
         PLAN_COPY = "plan.copy", "Sao chép kế hoạch năm trước"
         UNITS_REORGANISED = "units.reorganised", "Tổ chức lại đơn vị hành chính"
+        SECOND_FACTOR_ENROLLED = "auth.second_factor_enrolled", "Đăng ký xác thực hai bước"
+        SECOND_FACTOR_FAILED = "auth.second_factor_failed", "Nhập sai mã xác thực hai bước"
+        SECOND_FACTOR_CODES = "auth.second_factor_codes", "Tạo lại mã dự phòng"
+        SECOND_FACTOR_REMOVED = "auth.second_factor_removed", "Tắt xác thực hai bước"
 
     created_at = models.DateTimeField("lúc", auto_now_add=True)
     actor = models.ForeignKey(
@@ -266,7 +271,13 @@ class AuditEvent(models.Model):
     def __str__(self):
         return f"{self.created_at:%d/%m/%Y %H:%M} {self.actor_username or '—'} {self.action_label}"
 
-    ALERTS = {Action.LOGIN_FAILED, Action.LOCKED_OUT, Action.ACCESS_DENIED, Action.ACCESS_HIDDEN}
+    ALERTS = {
+        Action.LOGIN_FAILED,
+        Action.LOCKED_OUT,
+        Action.ACCESS_DENIED,
+        Action.ACCESS_HIDDEN,
+        Action.SECOND_FACTOR_FAILED,
+    }
 
     @property
     def is_alert(self):
@@ -337,3 +348,81 @@ class OutgoingEmail(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {self.to}"
+
+
+# --- second factor (django-otp devices; orgs.two_factor) ----------------------------------------------
+
+
+class AuthenticatorApp(ThrottlingMixin, Device):
+    """A TOTP authenticator app (RFC 6238: 6 digits every 30 s) on the user's phone. Its seed is a
+    secret: stored encrypted (orgs.two_factor.seal), never in clear. A code is accepted once (`last_t`),
+    one step either side of now, and failures slow the next try (1, 2, 4 … s: ThrottlingMixin)."""
+
+    sealed_key = models.TextField("khóa (đã mã hóa)")
+    last_t = models.BigIntegerField("bước thời gian đã dùng", default=-1)
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "ứng dụng xác thực"
+        verbose_name_plural = "ứng dụng xác thực"
+
+    def get_throttle_factor(self):
+        return 1
+
+    def verify_token(self, token):
+        from django_otp.oath import TOTP
+
+        from .two_factor import unseal
+
+        allowed, _ = self.verify_is_allowed()
+        if not allowed:
+            return False
+        token = str(token or "").replace(" ", "")
+        verified = False
+        if token.isdigit() and len(token) == 6:
+            totp = TOTP(unseal(self.sealed_key), step=30, t0=0, digits=6, drift=0)
+            verified = totp.verify(int(token), tolerance=1, min_t=self.last_t + 1)
+            if verified:
+                self.last_t = totp.t()
+                self.throttle_reset(commit=False)
+                self.save()
+        if not verified:
+            self.throttle_increment()
+        return verified
+
+
+class RecoveryCodes(ThrottlingMixin, Device):
+    """The user's one-time recovery codes, for a lost phone. Only their SHA-256 is stored."""
+
+    class Meta:
+        verbose_name = "bộ mã dự phòng"
+        verbose_name_plural = "bộ mã dự phòng"
+
+    def get_throttle_factor(self):
+        return 1
+
+    def verify_token(self, token):
+        from .two_factor import code_digest
+
+        allowed, _ = self.verify_is_allowed()
+        if not allowed:
+            return False
+        used = self.codes.filter(digest=code_digest(token), used_at__isnull=True).update(used_at=timezone.now())
+        if used:
+            self.throttle_reset()
+        else:
+            self.throttle_increment()
+        return bool(used)
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryCodes, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField("SHA-256 của mã", max_length=64)
+    used_at = models.DateTimeField("đã dùng lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "mã dự phòng"
+        verbose_name_plural = "mã dự phòng"
+
+    def __str__(self):
+        return f"{self.device.user} – mã dự phòng {'đã dùng' if self.used_at else 'chưa dùng'}"

@@ -51,6 +51,14 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
+@pytest.fixture(autouse=True)
+def _second_factor(request, settings):
+    """The second factor is enforced in the tests about it (marked `second_factor`, and the
+    authorisation matrix of its pages); the others run as the demo does, without it, so that each
+    keeps to the behaviour it is about."""
+    settings.TWO_FACTOR_DEMO_BYPASS = not request.node.get_closest_marker("second_factor")
+
+
 # --- the seed data: loaded once per session, restored in each test that asks for it ----------------
 
 

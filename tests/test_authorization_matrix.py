@@ -181,6 +181,11 @@ GLOBAL_URLS = {
     "reports:batch": {"pk": 999999},
     "reports:batch_status": {"pk": 999999},
     "reports:batch_retry": {"pk": 999999, "document_pk": 999999},
+    "two_factor:overview": {},
+    "two_factor:enrol": {},
+    "two_factor:verify": {},
+    "two_factor:recovery_codes": {},
+    "two_factor:remove": {},
 }
 
 
@@ -376,6 +381,13 @@ def test_global_pages(world):
             "plans:inbox_open": 404,
             "reports:batch": 404,
             "reports:batch_status": 404,
+            # Each user's own second factor: no one else's is reachable. Verifying without an app
+            # leads to enrolling one; the changes are POST only.
+            "two_factor:overview": 200,
+            "two_factor:enrol": 200,
+            "two_factor:verify": 302,
+            "two_factor:recovery_codes": 405,
+            "two_factor:remove": 405,
         }
         for name, status in expected.items():
             got = client.get(reverse(name, kwargs=GLOBAL_URLS[name])).status_code

@@ -49,6 +49,12 @@ def test_start_up_is_quiet_behind_a_proxy_whose_count_is_set():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_production_refuses_the_demos_second_factor_bypass():
+    result = _manage("check", env=_production(TWO_FACTOR_DEMO_BYPASS="1"))
+    assert result.returncode != 0
+    assert "TWO_FACTOR_DEMO_BYPASS" in result.stderr
+
+
 def test_production_refuses_to_start_without_a_secret_key():
     result = _manage("check", env={"DEBUG": "0", "ALLOWED_HOSTS": "tthc.example.gov.vn"})
     assert result.returncode != 0

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
@@ -34,6 +35,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "import_export",
     "axes",
+    "django_otp",
     "simple_history",
     "template_partials",
     "tthc_portal",  # the job infrastructure's command (recover_jobs); no models
@@ -57,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -65,6 +68,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "orgs.middleware.AuditRefusedMiddleware",
     "orgs.middleware.NoStoreMiddleware",
+    "orgs.middleware.SecondFactorMiddleware",
     # Last, as django-axes asks: turns its lockout into the page below.
     "axes.middleware.AxesMiddleware",
 ]
@@ -87,6 +91,16 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# The second factor (orgs.two_factor): the key that seals the authenticator apps' seeds (default: derived
+# from SECRET_KEY), and the demo's bypass — nobody is asked for a second factor — which production
+# refuses: with DEBUG off the portal does not start with it on.
+TWO_FACTOR_KEY = env("TWO_FACTOR_KEY", default="")
+TWO_FACTOR_DEMO_BYPASS = env.bool("TWO_FACTOR_DEMO_BYPASS", default=False)
+if TWO_FACTOR_DEMO_BYPASS and not DEBUG:
+    raise ImproperlyConfigured(
+        "TWO_FACTOR_DEMO_BYPASS chỉ dùng cho bản chạy thử (DEBUG=1): bản chính thức phải bắt buộc xác thực hai bước."
+    )
 
 ROOT_URLCONF = "tthc_portal.urls"
 
