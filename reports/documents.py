@@ -18,7 +18,7 @@ from periods.models import ReportingPeriod
 from plans.pdf.documents import attachment_line
 from tasks.models import TaskProgress
 from tasks.selectors import leaf_key, plan_table
-from tthc_portal.printing import is_long_row, render_pdf
+from tthc_portal.printing import render_pdf
 
 from . import drafting
 from .progress import plan_progress
@@ -26,8 +26,6 @@ from .tally import NOT_STARTED
 
 STATUS_LABELS = dict(TaskProgress.Status.choices)
 # The appendix table's columns and font, as static/print/report.css sets them.
-RESULT_COLUMNS_MM = {"content": 64, "lead": 27, "partners": 27, "deadline_text": 23, "product": 32, "result": 68}
-RESULT_FONT_PT = 11
 NARRATIVE = [  # (numbering and heading printed before a field, field)
     ("I. KẾT QUẢ THỰC HIỆN", None),
     ("1. Kết quả thực hiện các nội dung của Kế hoạch", "results"),
@@ -65,12 +63,6 @@ class ResultRow:
         if self.evidence:
             lines.append("Văn bản: " + "; ".join(self.evidence) + ".")
         return "\n".join(lines)
-
-    @property
-    def long(self):
-        """May split across pages (the appendix's columns, static/print/report.css)."""
-        cells = {name: getattr(self.task, name) for name in ("content", "lead", "partners", "deadline_text", "product")}
-        return is_long_row({**cells, "result": self.result}, widths_mm=RESULT_COLUMNS_MM, font_pt=RESULT_FONT_PT)
 
 
 def unit_label(unit):

@@ -60,27 +60,3 @@ def render_pdf(html: str) -> PdfResult:
                 name, (index, x1 * PX_PT, (page.height - y1) * PX_PT, x2 * PX_PT, (page.height - y2) * PX_PT)
             )
     return PdfResult(data=data, pages=len(document.pages), refused_urls=fetcher.refused, anchors=anchors)
-
-
-# --- table rows that may split across pages -----------------------------------------------------------
-
-# An average Liberation Serif glyph is about 0.45 em wide; a cell loses 4 pt of padding on each side.
-_GLYPH_EM = 0.45
-_PT_MM = 25.4 / 72
-_CELL_PADDING_MM = 8 * _PT_MM
-LONG_ROW_LINES = 6
-
-
-def estimated_lines(text, *, width_mm, font_pt):
-    """How many lines `text` takes in a table cell `width_mm` wide at `font_pt` (an estimate)."""
-    per_line = max(1, int((width_mm - _CELL_PADDING_MM) / (font_pt * _PT_MM * _GLYPH_EM)))
-    return sum(max(1, -(-len(line) // per_line)) for line in str(text or "").split("\n")) if text else 0
-
-
-def is_long_row(cells, *, widths_mm, font_pt, max_lines=LONG_ROW_LINES):
-    """A table row some cell of which takes more than `max_lines` lines: the print stylesheet lets such a
-    row split across pages (class "long"), since keeping it whole would leave a large gap. `cells` and
-    `widths_mm` are keyed alike, the widths those of the document's stylesheet."""
-    return any(
-        estimated_lines(text, width_mm=widths_mm[name], font_pt=font_pt) > max_lines for name, text in cells.items()
-    )
