@@ -254,3 +254,18 @@ def test_the_demo_bypass_asks_nobody(client, tree, settings):
     log_in(client, tree.district_reviewer)
     client.post(reverse("plans:approve", args=[tree.plan.pk]))
     assert status(tree.plan) == Plan.Status.APPROVED
+
+
+def test_verifying_never_sends_the_user_to_another_site(client, tree):
+    enrolled_user(tree.signer)
+    log_in(client, tree.signer)
+    response = client.post(
+        reverse("two_factor:verify"), {"token": code_for(tree.signer), "next": "https://evil.example/"}
+    )
+    assert response.url == reverse("two_factor:overview")
+
+
+def test_a_recovery_code_of_another_user_does_not_verify(tree):
+    codes = enrolled_user(tree.signer)
+    enrolled_user(tree.district_reviewer)
+    assert two_factor.verify(user=tree.district_reviewer, token=codes[0]) is None
