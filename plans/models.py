@@ -72,6 +72,9 @@ class Plan(models.Model):
         """Every change to a plan's content bumps its version: documents rendered before are stale."""
         Plan.objects.filter(pk=self.pk).update(version=models.F("version") + 1, updated_at=timezone.now())
         self.refresh_from_db(fields=["version", "updated_at"])
+        from plans.pdf.services import prerender_when_settled  # plans.pdf imports this module
+
+        prerender_when_settled(self)
 
 
 class PlanTransition(models.Model):

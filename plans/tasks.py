@@ -13,6 +13,12 @@ def render_plan_pdf(plan_id, version=None):
 
 
 @shared_task(**RETRY_POLICY)
+def prerender_plan_pdf(plan_id, version):
+    job = services.prerender_now(plan_id=plan_id, version=version)
+    return job.state if job else "skipped"
+
+
+@shared_task(**RETRY_POLICY)
 def sign_plan(plan_id):
     from plans.pdf import signing
 

@@ -52,6 +52,13 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_pdf_prerender(settings):
+    """Jobs run in-process in tests: a plan's PDF rendered after every change would render it in every
+    test that edits a plan. tests/plans/pdf/test_prerender.py turns it on."""
+    settings.PLAN_PDF_SETTLE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _second_factor(request, settings):
     """The second factor is enforced in the tests about it (marked `second_factor`, and the
     authorisation matrix of its pages); the others run as the demo does, without it, so that each

@@ -263,6 +263,9 @@ CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_IGNORE_RESULT = True  # a job's state lives in PostgreSQL (see tthc_portal/jobs.py)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A plan's PDF is rendered in the background once the plan has not changed for this many seconds
+# (plans.pdf.services.prerender_when_settled); 0: only when someone asks for it.
+PLAN_PDF_SETTLE_SECONDS = env.int("PLAN_PDF_SETTLE_SECONDS", default=120)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("JOB_SOFT_TIME_LIMIT", default=240)
 CELERY_TASK_TIME_LIMIT = env.int("JOB_HARD_TIME_LIMIT", default=300)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}

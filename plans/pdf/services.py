@@ -3,6 +3,8 @@
 import logging
 
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -28,6 +30,43 @@ def request_plan_pdf(*, plan, user=None):
         transaction.on_commit(job.queue)
     job.refresh_from_db()
     return job
+
+
+def prerender_when_settled(plan):
+    """Once the plan has not changed for PLAN_PDF_SETTLE_SECONDS, render the PDF of its version in the
+    background, so that "Tải PDF" of an unchanged plan is a file download. One delayed task per plan
+    and web process at a time (the cache key): a task that finds the plan changed again waits for the
+    new version instead of rendering a stale one."""
+    settle = settings.PLAN_PDF_SETTLE_SECONDS
+    if settle <= 0 or not cache.add(f"plan-pdf-prerender:{plan.pk}", True, timeout=settle):
+        return
+    transaction.on_commit(lambda: _schedule_prerender(plan.pk, plan.version, settle), robust=True)
+
+
+def _schedule_prerender(plan_id, version, settle):
+    from plans.tasks import prerender_plan_pdf
+
+    try:
+        prerender_plan_pdf.apply_async((plan_id, version), countdown=settle)
+    except Exception:  # the broker is down: the PDF is rendered when someone asks for it
+        logger.exception("Could not schedule the PDF of plan %s", plan_id)
+
+
+def prerender_now(*, plan_id, version):
+    """The delayed task's work: render if the plan is still at `version`, else wait for the newer one."""
+    plan = Plan.objects.filter(pk=plan_id).only("pk", "version").first()
+    if plan is None:
+        return None
+    if plan.version != version:
+        _schedule_prerender(plan.pk, plan.version, settings.PLAN_PDF_SETTLE_SECONDS)
+        return None
+    cache.delete(f"plan-pdf-prerender:{plan.pk}")
+    if (
+        not Decision.objects.filter(plan=plan).exists()
+        or PlanPdf.objects.filter(plan=plan, plan_version=version).exists()
+    ):
+        return None
+    return render_plan_pdf_now(plan_id=plan_id, version=version)
 
 
 def render_plan_pdf_now(*, plan_id, version=None):
