@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
 
+from . import user_sessions
 from .audit import record_denied
 
 
@@ -50,6 +51,19 @@ class RequestMembershipsMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated:
             request.user.keeps_memberships = True
+        return self.get_response(request)
+
+
+class SessionActivityMiddleware:
+    """Keeps the user's list of sessions current: when this session was last active and from where,
+    written at most once every few minutes (orgs.user_sessions.touch), not on every request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and request.session.session_key:
+            user_sessions.touch(request)
         return self.get_response(request)
 
 

@@ -230,6 +230,8 @@ class AuditEvent(models.Model):
         PLAN_IMPORT = "plan.import", "Nhập kế hoạch từ tệp"
         PLAN_COPY = "plan.copy", "Sao chép kế hoạch năm trước"
         UNITS_REORGANISED = "units.reorganised", "Tổ chức lại đơn vị hành chính"
+        PASSWORD_CHANGED = "auth.password_changed", "Đổi mật khẩu"
+        SESSION_ENDED = "auth.session_ended", "Kết thúc phiên đăng nhập khác"
 
     created_at = models.DateTimeField("lúc", auto_now_add=True)
     actor = models.ForeignKey(
@@ -283,6 +285,10 @@ class AuditEvent(models.Model):
         "thread": "góp ý số",
         "revision": "lần ban hành",
         "source_plan": "từ kế hoạch số",
+        "sessions_ended": "số phiên đã kết thúc",
+        "ip": "địa chỉ IP của phiên",
+        "browser": "trình duyệt của phiên",
+        "started": "phiên bắt đầu lúc",
     }
 
     @property
@@ -333,3 +339,25 @@ class OutgoingEmail(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {self.to}"
+
+
+class UserSession(models.Model):
+    """One signed-in session of a user (one browser), for the user's list of sessions
+    (/tai-khoan/phien/): written at login, its last activity kept at most every few minutes, removed at
+    logout or when the session is ended (orgs.user_sessions). The session itself lives in Django's
+    session store; this row only describes it."""
+
+    user = models.ForeignKey(User, verbose_name="người dùng", on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField("khóa phiên", max_length=40, unique=True)
+    created_at = models.DateTimeField("bắt đầu lúc", default=timezone.now)
+    last_seen_at = models.DateTimeField("hoạt động gần nhất", default=timezone.now)
+    ip_address = models.GenericIPAddressField("địa chỉ IP", null=True, blank=True)
+    user_agent = models.CharField("trình duyệt", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "phiên đăng nhập"
+        verbose_name_plural = "phiên đăng nhập"
+        ordering = ["-last_seen_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.user} – {timezone.localtime(self.created_at):%d/%m/%Y %H:%M}"

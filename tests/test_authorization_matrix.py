@@ -149,6 +149,11 @@ GLOBAL_URLS = {
     "signing:verify": {},
     "signing:document": {"code": "KHONGCO"},
     "signing:download": {"code": "KHONGCO"},
+    "account:overview": {},
+    "account:password_change": {},
+    "account:sessions": {},
+    "account:session_end": {"pk": 999999},
+    "account:sessions_end_others": {},
     "logout": {},
     "plans:list": {},
     "plans:create": {},
@@ -375,6 +380,12 @@ def test_global_pages(world):
             "plans:inbox_open": 404,
             "reports:batch": 404,
             "reports:batch_status": 404,
+            # Everyone's own account.
+            "account:overview": 200,
+            "account:password_change": 200,
+            "account:sessions": 200,
+            "account:session_end": 405,  # POST only; another user's session is a 404 (tests/orgs/test_user_sessions.py)
+            "account:sessions_end_others": 405,
         }
         for name, status in expected.items():
             got = client.get(reverse(name, kwargs=GLOBAL_URLS[name])).status_code

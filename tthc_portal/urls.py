@@ -21,6 +21,7 @@ urlpatterns = [
     # A personal calendar feed, read without logging in (the secret token is the key): reminders.feed.
     path("lich/<str:token>.ics", reminder_views.calendar_feed, name="calendar_feed"),
     path("nhat-ky/", include("orgs.urls")),
+    path("tai-khoan/", include("orgs.account_urls")),
     path("xac-thuc/", include("signing.urls")),
     path("quan-tri/", admin.site.urls),
 ]
