@@ -1,4 +1,5 @@
-"""The user's own account (/tai-khoan/): overview, password change, sessions."""
+"""The user's own account (/tai-khoan/): overview, password change, sessions; and the forgotten
+password reset, open to anonymous visitors (see LoginRequiredMiddleware)."""
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -8,6 +9,7 @@ from django.urls import reverse_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from . import accounts, user_agents, user_sessions
+from .forms import PasswordResetForm
 from .models import UserSession
 from .scoping import memberships_of
 
@@ -70,3 +72,40 @@ def _sessions(request):
         row.is_current = row.session_key == current
         row.browser = user_agents.describe(row.user_agent)
     return sorted(rows, key=lambda row: not row.is_current)
+
+
+# --- a forgotten password (open to anonymous visitors) ------------------------------------------------
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Asks for an address; the answer is the same whether an account has it or not."""
+
+    form_class = PasswordResetForm
+    template_name = "orgs/account/password_reset_form.html"
+    success_url = reverse_lazy("account:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "orgs/account/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The e-mailed link: a new password, then every session of the user ends. A deactivated account's
+    link does not work."""
+
+    template_name = "orgs/account/password_reset_confirm.html"
+    success_url = reverse_lazy("account:password_reset_complete")
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            response = super().form_valid(form)
+            accounts.password_reset_done(user=form.user, request=self.request)
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "orgs/account/password_reset_complete.html"

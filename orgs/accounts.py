@@ -2,17 +2,67 @@
 (orgs.audit).
 
 - a user changes their password: their other sessions end (`password_changed`);
+- a forgotten password is reset through a link sent by e-mail, through the outbox (orgs.mail), never
+  in the request (`request_password_reset`, `queue_password_reset_email`); setting the new password
+  ends every session of the user (`password_reset_done`);
 - a user ends one of their other sessions, or all of them (`end_session`, `end_other_sessions`).
 """
 
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from . import user_sessions
 from .audit import home_unit, record
-from .models import AuditEvent, User, UserSession
+from .mail import queue_email
+from .models import AuditEvent, OutgoingEmail, User, UserSession
 
 Action = AuditEvent.Action
+RESET_SUBJECT = "[Cổng KSTTHC] Đặt lại mật khẩu"
+
+
+def password_reset_link(user: User) -> str:
+    """The one-time link that lets `user` set a new password (valid PASSWORD_RESET_TIMEOUT, until the
+    password changes). Built on PORTAL_URL, never on the request's Host header."""
+    path = reverse(
+        "account:password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return settings.PORTAL_URL.rstrip("/") + path
+
+
+def queue_password_reset_email(*, user: User, forced: bool = False) -> OutgoingEmail:
+    """The reset e-mail for `user` (who must have an address), written to the outbox."""
+    body = render_to_string(
+        "orgs/account/password_reset_email.txt",
+        {
+            "user": user,
+            "link": password_reset_link(user),
+            "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+            "forced": forced,
+        },
+    )
+    return queue_email(to=user.email, subject=RESET_SUBJECT, body=body)
+
+
+@transaction.atomic
+def request_password_reset(*, users, request: HttpRequest | None = None) -> int:
+    """Someone asked for a reset link for an address: one e-mail to each account it belongs to (none
+    when it belongs to none, and the page says the same either way). Returns how many."""
+    count = 0
+    for user in users:
+        queue_password_reset_email(user=user)
+        record(actor=None, action=Action.PASSWORD_RESET_REQUESTED, target=user, request=request, unit=home_unit(user))
+        count += 1
+    return count
 
 
 @transaction.atomic
@@ -25,6 +75,21 @@ def password_changed(*, user: User, request: HttpRequest, previous_key: str | No
     record(
         actor=user,
         action=Action.PASSWORD_CHANGED,
+        target=user,
+        request=request,
+        unit=home_unit(user),
+        sessions_ended=ended,
+    )
+    return ended
+
+
+@transaction.atomic
+def password_reset_done(*, user: User, request: HttpRequest | None = None) -> int:
+    """The user set a new password from the e-mailed link: every session of theirs ends."""
+    ended = user_sessions.end_all(user=user)
+    record(
+        actor=user,
+        action=Action.PASSWORD_RESET,
         target=user,
         request=request,
         unit=home_unit(user),

@@ -20,6 +20,8 @@ class LoginRequiredMiddleware:
                 reverse("healthz"),
                 reverse("signing:verify"),  # anyone holding a document may verify it
                 "/lich/",  # a personal calendar feed: its secret token is the key (reminders.feed)
+                reverse("account:password_reset"),  # a forgotten password: the address, then "sent"
+                "/tai-khoan/dat-lai-mat-khau/",  # the e-mailed link (its token is the key), then "done"
                 "/" + settings.STATIC_URL.lstrip("/"),
             )
             if not path.startswith(open_paths):

@@ -231,6 +231,8 @@ class AuditEvent(models.Model):
         PLAN_COPY = "plan.copy", "Sao chép kế hoạch năm trước"
         UNITS_REORGANISED = "units.reorganised", "Tổ chức lại đơn vị hành chính"
         PASSWORD_CHANGED = "auth.password_changed", "Đổi mật khẩu"
+        PASSWORD_RESET_REQUESTED = "auth.password_reset_requested", "Yêu cầu đặt lại mật khẩu qua thư"
+        PASSWORD_RESET = "auth.password_reset", "Đặt lại mật khẩu qua thư"
         SESSION_ENDED = "auth.session_ended", "Kết thúc phiên đăng nhập khác"
 
     created_at = models.DateTimeField("lúc", auto_now_add=True)
