@@ -1,10 +1,12 @@
-"""A user's own account: each use case one function, in a transaction, writing its audit line
-(orgs.audit).
+"""A user's own account, and what an administrator may do to it: each use case one function, in a
+transaction, writing its audit line (orgs.audit).
 
 - a user changes their password: their other sessions end (`password_changed`);
 - a forgotten password is reset through a link sent by e-mail, through the outbox (orgs.mail), never
   in the request (`request_password_reset`, `queue_password_reset_email`); setting the new password
   ends every session of the user (`password_reset_done`);
+- an administrator forces a reset (`force_password_reset`: the password no longer works, every session
+  ends, the reset e-mail is queued) or deactivates an account (`deactivate_user`);
 - a user ends one of their other sessions, or all of them (`end_session`, `end_other_sessions`).
 """
 
@@ -90,6 +92,44 @@ def password_reset_done(*, user: User, request: HttpRequest | None = None) -> in
     record(
         actor=user,
         action=Action.PASSWORD_RESET,
+        target=user,
+        request=request,
+        unit=home_unit(user),
+        sessions_ended=ended,
+    )
+    return ended
+
+
+@transaction.atomic
+def force_password_reset(*, user: User, actor: User, request: HttpRequest | None = None) -> OutgoingEmail | None:
+    """An administrator makes `user` choose a new password: the current one stops working, every
+    session ends, and the reset e-mail is queued — None when the user has no address (the
+    administrator must then reach them another way)."""
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    ended = user_sessions.end_all(user=user)
+    message = queue_password_reset_email(user=user, forced=True) if user.email else None
+    record(
+        actor=actor,
+        action=Action.PASSWORD_RESET_FORCED,
+        target=user,
+        request=request,
+        unit=home_unit(user),
+        sessions_ended=ended,
+        email_queued=message is not None,
+    )
+    return message
+
+
+@transaction.atomic
+def deactivate_user(*, user: User, actor: User, request: HttpRequest | None = None) -> int:
+    """An administrator deactivates `user`: no login any more, every session ends. Returns how many."""
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    ended = user_sessions.end_all(user=user)
+    record(
+        actor=actor,
+        action=Action.USER_DEACTIVATED,
         target=user,
         request=request,
         unit=home_unit(user),

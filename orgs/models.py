@@ -233,6 +233,8 @@ class AuditEvent(models.Model):
         PASSWORD_CHANGED = "auth.password_changed", "Đổi mật khẩu"
         PASSWORD_RESET_REQUESTED = "auth.password_reset_requested", "Yêu cầu đặt lại mật khẩu qua thư"
         PASSWORD_RESET = "auth.password_reset", "Đặt lại mật khẩu qua thư"
+        PASSWORD_RESET_FORCED = "auth.password_reset_forced", "Quản trị viên buộc đặt lại mật khẩu"
+        USER_DEACTIVATED = "auth.user_deactivated", "Khóa tài khoản"
         SESSION_ENDED = "auth.session_ended", "Kết thúc phiên đăng nhập khác"
 
     created_at = models.DateTimeField("lúc", auto_now_add=True)
@@ -288,6 +290,7 @@ class AuditEvent(models.Model):
         "revision": "lần ban hành",
         "source_plan": "từ kế hoạch số",
         "sessions_ended": "số phiên đã kết thúc",
+        "email_queued": "đã xếp thư đặt lại mật khẩu",
         "ip": "địa chỉ IP của phiên",
         "browser": "trình duyệt của phiên",
         "started": "phiên bắt đầu lúc",
