@@ -42,9 +42,13 @@ def seen_marker(session_key: str) -> str:
 def on_login(sender, request, user, **kwargs):
     """user_logged_in: the new session's row (login() has just given the session its new key), after
     forgetting the rows of the user's sessions that are gone."""
-    session_key = request.session.session_key if request is not None else None
-    if not session_key:
+    if request is None or not hasattr(request, "session"):
         return
+    if request.session.session_key is None:
+        # Logging in over another user's session flushes it, leaving no key until the response saves
+        # the session: save it now so that the row has the key the browser will hold.
+        request.session.save()
+    session_key = request.session.session_key
     prune(user=user, keep=session_key)
     now = timezone.now()
     UserSession.objects.update_or_create(

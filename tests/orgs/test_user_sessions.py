@@ -54,6 +54,13 @@ def test_logging_in_records_the_session_with_its_address_and_browser():
     assert timezone.now() - row.created_at < timedelta(minutes=1)
 
 
+def test_logging_in_over_another_users_session_records_the_new_one():
+    first, second = UserFactory(), UserFactory()
+    client = browser(first)
+    post_login(client, second.username, PASSWORD)
+    assert row_of(client).user == second
+
+
 def test_logging_out_removes_the_session_from_the_list():
     user = UserFactory()
     client = browser(user)
