@@ -47,10 +47,10 @@ def test_the_account_page_shows_the_name_the_units_and_the_links():
     assert reverse("account:password_change") in page and reverse("account:sessions") in page
 
 
-def test_the_header_links_the_users_name_to_the_account_page():
+def test_the_header_links_to_the_account_page_beside_the_users_name():
     user = UserFactory(full_name="Nguyễn Thị Hoa")
     page = browser(user).get(reverse("plans:list")).content.decode()
-    assert f'<a href="{reverse("account:overview")}" title="Tài khoản của tôi">Nguyễn Thị Hoa</a>' in page
+    assert f'<span>Nguyễn Thị Hoa</span>\n      <a href="{reverse("account:overview")}">Tài khoản</a>' in page
 
 
 # --- changing one's password -----------------------------------------------------------------------------
