@@ -16,10 +16,11 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from . import user_sessions
+from . import user_agents, user_sessions
 from .audit import home_unit, record
 from .mail import queue_email
 from .models import AuditEvent, OutgoingEmail, User, UserSession
@@ -141,7 +142,11 @@ def deactivate_user(*, user: User, actor: User, request: HttpRequest | None = No
 @transaction.atomic
 def end_session(*, row: UserSession, request: HttpRequest) -> None:
     """The user ends one of their other sessions (a browser left signed in elsewhere)."""
-    details = {"ip": row.ip_address or "", "browser": row.user_agent, "started": row.created_at}
+    details = {
+        "ip": row.ip_address or "",
+        "browser": user_agents.describe(row.user_agent),
+        "started": f"{timezone.localtime(row.created_at):%d/%m/%Y %H:%M}",
+    }
     user_sessions.end(row)
     record(actor=row.user, action=Action.SESSION_ENDED, target=row.user, request=request, sessions_ended=1, **details)
 

@@ -298,7 +298,7 @@ class AuditEvent(models.Model):
 
     @property
     def detail_rows(self):
-        """(label, value) pairs for the page, plan statuses in words."""
+        """(label, value) pairs for the page, plan statuses and yes/no in words."""
         from django.apps import apps
 
         statuses = dict(apps.get_model("plans", "Plan").Status.choices) if apps.is_installed("plans") else {}
@@ -306,6 +306,8 @@ class AuditEvent(models.Model):
         for key, value in (self.details or {}).items():
             if key in ("from_status", "to_status"):
                 value = statuses.get(value, value)
+            elif isinstance(value, bool):
+                value = "có" if value else "không"
             rows.append((self.DETAIL_LABELS.get(key, key), value))
         return rows
 

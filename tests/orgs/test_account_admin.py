@@ -94,6 +94,7 @@ def test_forcing_a_reset_is_audited(admin_client):
     event = AuditEvent.objects.get(action=AuditEvent.Action.PASSWORD_RESET_FORCED)
     assert event.actor_username == "quan-tri" and event.target_id == str(user.pk)
     assert event.details == {"sessions_ended": 1, "email_queued": True}
+    assert ("đã xếp thư đặt lại mật khẩu", "có") in event.detail_rows  # yes/no in words on the audit page
 
 
 def test_deactivating_a_user_ends_every_session(admin_client):

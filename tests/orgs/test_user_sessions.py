@@ -171,12 +171,14 @@ def test_ending_another_session_logs_that_browser_out():
     assert signed_in(here)
 
 
-def test_ending_a_session_is_audited():
+def test_ending_a_session_is_audited_with_that_sessions_address_and_browser():
     user = UserFactory()
-    row = row_of(browser(user, ip="10.0.0.9"))
+    row = row_of(browser(user, ip="10.0.0.9", agent=CHROME))
     browser(user).post(reverse("account:session_end", args=[row.pk]))
     event = AuditEvent.objects.get(action=AuditEvent.Action.SESSION_ENDED)
-    assert event.actor == user and event.details["ip"] == "10.0.0.9"
+    assert event.actor == user
+    assert (event.details["ip"], event.details["browser"]) == ("10.0.0.9", "Chrome 126 trên Windows")
+    assert event.details["started"] == f"{timezone.localtime(row.created_at):%d/%m/%Y %H:%M}"
 
 
 def test_ending_all_other_sessions_keeps_the_current_one():
