@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import accounts
 from .audit import can_read_audit_log, events_visible_to
 from .models import AuditEvent, Membership, Unit, User
 from .reorganisation import ReorganisationError, parse_file, reorganise
@@ -82,6 +83,73 @@ class UserAdmin(BaseUserAdmin):
     inlines = [MembershipInline]
     list_display = ["username", "full_name", "email", "is_active", "is_staff"]
     fieldsets = BaseUserAdmin.fieldsets + (("Thông tin khác", {"fields": ["full_name"]}),)
+    actions = ["force_password_reset", "deactivate", "reset_second_factor"]
+
+    @admin.action(description="Buộc đặt lại mật khẩu (gửi thư đặt lại, kết thúc mọi phiên)", permissions=["change"])
+    def force_password_reset(self, request, queryset):
+        """orgs.accounts.force_password_reset for each chosen user but the administrator themself."""
+        done, without_email = [], []
+        for user in self._others(request, queryset):
+            if accounts.force_password_reset(user=user, actor=request.user, request=request) is None:
+                without_email.append(user.get_username())
+            done.append(user)
+        if done:
+            messages.success(
+                request,
+                f"Đã buộc đặt lại mật khẩu cho {len(done)} tài khoản: mật khẩu cũ không còn dùng được, "
+                "mọi phiên đăng nhập đã kết thúc, thư đặt lại mật khẩu đã được xếp hàng gửi.",
+            )
+        if without_email:
+            messages.warning(
+                request,
+                "Không có địa chỉ thư điện tử, chưa gửi được thư đặt lại mật khẩu cho: "
+                f"{', '.join(without_email)}. Hãy nhập địa chỉ thư hoặc đặt mật khẩu mới cho họ.",
+            )
+
+    @admin.action(description="Khóa tài khoản (kết thúc mọi phiên)", permissions=["change"])
+    def deactivate(self, request, queryset):
+        """orgs.accounts.deactivate_user for each chosen active user but the administrator themself."""
+        users = [user for user in self._others(request, queryset) if user.is_active]
+        for user in users:
+            accounts.deactivate_user(user=user, actor=request.user, request=request)
+        if users:
+            names = ", ".join(user.get_username() for user in users)
+            messages.success(
+                request, f"Đã khóa {len(users)} tài khoản và kết thúc mọi phiên đăng nhập của họ: {names}."
+            )
+
+    @admin.action(description="Đặt lại xác thực hai bước (mất điện thoại và mã dự phòng)", permissions=["change"])
+    def reset_second_factor(self, request, queryset):
+        """orgs.two_factor.remove for each chosen user but the administrator themself: they enrol again
+        at their next workflow step."""
+        from . import two_factor
+
+        users = [user for user in self._others(request, queryset) if two_factor.enrolled(user)]
+        for user in users:
+            two_factor.remove(user=user, actor=request.user, request=request)
+        if users:
+            names = ", ".join(user.get_username() for user in users)
+            messages.success(
+                request,
+                f"Đã đặt lại xác thực hai bước của {len(users)} tài khoản: {names}. Họ sẽ đăng ký lại ứng dụng "
+                "xác thực ở bước quy trình tiếp theo.",
+            )
+        else:
+            messages.info(request, "Không tài khoản nào được chọn có xác thực hai bước để đặt lại.")
+
+    def save_model(self, request, obj, form, change):
+        """Unticking "active" in the form is deactivating too: the user's sessions end, audited."""
+        deactivated = change and "is_active" in form.changed_data and not obj.is_active
+        super().save_model(request, obj, form, change)
+        if deactivated:
+            accounts.deactivate_user(user=obj, actor=request.user, request=request)
+
+    def _others(self, request, queryset):
+        """The chosen users, leaving out the administrator doing it (told so)."""
+        users = list(queryset.order_by("username"))
+        if any(user.pk == request.user.pk for user in users):
+            messages.warning(request, "Bỏ qua tài khoản của chính bạn: hãy dùng trang Tài khoản để đổi mật khẩu.")
+        return [user for user in users if user.pk != request.user.pk]
 
 
 @admin.register(Membership)

@@ -25,6 +25,12 @@ class OrgsConfig(AppConfig):
         signals.user_logged_out.connect(audit.on_logout, dispatch_uid="orgs.audit.logout")
         signals.user_login_failed.connect(audit.on_login_failed, dispatch_uid="orgs.audit.login_failed")
 
+        # The user's list of sessions (orgs.user_sessions): a row per signed-in browser.
+        from . import user_sessions
+
+        signals.user_logged_in.connect(user_sessions.on_login, dispatch_uid="orgs.user_sessions.login")
+        signals.user_logged_out.connect(user_sessions.on_logout, dispatch_uid="orgs.user_sessions.logout")
+
         # A unit's historical record says from which day its state held (orgs.models.UnitHistoryBase).
         from simple_history.signals import pre_create_historical_record
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
 
+from . import user_sessions
 from .audit import record_denied
 
 
@@ -19,6 +20,8 @@ class LoginRequiredMiddleware:
                 reverse("healthz"),
                 reverse("signing:verify"),  # anyone holding a document may verify it
                 "/lich/",  # a personal calendar feed: its secret token is the key (reminders.feed)
+                reverse("account:password_reset"),  # a forgotten password: the address, then "sent"
+                "/tai-khoan/dat-lai-mat-khau/",  # the e-mailed link (its token is the key), then "done"
                 "/" + settings.STATIC_URL.lstrip("/"),
             )
             if not path.startswith(open_paths):
@@ -50,6 +53,19 @@ class RequestMembershipsMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated:
             request.user.keeps_memberships = True
+        return self.get_response(request)
+
+
+class SessionActivityMiddleware:
+    """Keeps the user's list of sessions current: when this session was last active and from where,
+    written at most once every few minutes (orgs.user_sessions.touch), not on every request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and request.session.session_key:
+            user_sessions.touch(request)
         return self.get_response(request)
 
 

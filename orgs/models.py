@@ -235,6 +235,12 @@ class AuditEvent(models.Model):
         SECOND_FACTOR_FAILED = "auth.second_factor_failed", "Nhập sai mã xác thực hai bước"
         SECOND_FACTOR_CODES = "auth.second_factor_codes", "Tạo lại mã dự phòng"
         SECOND_FACTOR_REMOVED = "auth.second_factor_removed", "Tắt xác thực hai bước"
+        PASSWORD_CHANGED = "auth.password_changed", "Đổi mật khẩu"
+        PASSWORD_RESET_REQUESTED = "auth.password_reset_requested", "Yêu cầu đặt lại mật khẩu qua thư"
+        PASSWORD_RESET = "auth.password_reset", "Đặt lại mật khẩu qua thư"
+        PASSWORD_RESET_FORCED = "auth.password_reset_forced", "Quản trị viên buộc đặt lại mật khẩu"
+        USER_DEACTIVATED = "auth.user_deactivated", "Khóa tài khoản"
+        SESSION_ENDED = "auth.session_ended", "Kết thúc phiên đăng nhập khác"
 
     created_at = models.DateTimeField("lúc", auto_now_add=True)
     actor = models.ForeignKey(
@@ -298,11 +304,16 @@ class AuditEvent(models.Model):
         "revision": "lần ban hành",
         "source_plan": "từ kế hoạch số",
         "kind": "loại trang",
+        "sessions_ended": "số phiên đã kết thúc",
+        "email_queued": "đã xếp thư đặt lại mật khẩu",
+        "ip": "địa chỉ IP của phiên",
+        "browser": "trình duyệt của phiên",
+        "started": "phiên bắt đầu lúc",
     }
 
     @property
     def detail_rows(self):
-        """(label, value) pairs for the page, plan statuses in words."""
+        """(label, value) pairs for the page, plan statuses and yes/no in words."""
         from django.apps import apps
 
         statuses = dict(apps.get_model("plans", "Plan").Status.choices) if apps.is_installed("plans") else {}
@@ -310,6 +321,8 @@ class AuditEvent(models.Model):
         for key, value in (self.details or {}).items():
             if key in ("from_status", "to_status"):
                 value = statuses.get(value, value)
+            elif isinstance(value, bool):
+                value = "có" if value else "không"
             rows.append((self.DETAIL_LABELS.get(key, key), value))
         return rows
 
@@ -426,3 +439,25 @@ class RecoveryCode(models.Model):
 
     def __str__(self):
         return f"{self.device.user} – mã dự phòng {'đã dùng' if self.used_at else 'chưa dùng'}"
+
+
+class UserSession(models.Model):
+    """One signed-in session of a user (one browser), for the user's list of sessions
+    (/tai-khoan/phien/): written at login, its last activity kept at most every few minutes, removed at
+    logout or when the session is ended (orgs.user_sessions). The session itself lives in Django's
+    session store; this row only describes it."""
+
+    user = models.ForeignKey(User, verbose_name="người dùng", on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField("khóa phiên", max_length=40, unique=True)
+    created_at = models.DateTimeField("bắt đầu lúc", default=timezone.now)
+    last_seen_at = models.DateTimeField("hoạt động gần nhất", default=timezone.now)
+    ip_address = models.GenericIPAddressField("địa chỉ IP", null=True, blank=True)
+    user_agent = models.CharField("trình duyệt", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "phiên đăng nhập"
+        verbose_name_plural = "phiên đăng nhập"
+        ordering = ["-last_seen_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.user} – {timezone.localtime(self.created_at):%d/%m/%Y %H:%M}"

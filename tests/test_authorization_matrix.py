@@ -141,15 +141,36 @@ PLAN_URLS = {
 }
 
 # URLs with no plan in them: name → kwargs (checked in test_global_pages / test_anonymous_sees_only_login).
-# Open to anyone: the login page, the health check (tests/test_health.py: no data in it) and the
-# verification of signed documents (tests/signing: nothing beyond what the document shows).
-OPEN_URLS = {"login", "healthz", "signing:verify", "signing:document", "signing:download", "calendar_feed"}
+# Open to anyone: the login page, the health check (tests/test_health.py: no data in it), the
+# verification of signed documents (tests/signing: nothing beyond what the document shows) and the
+# forgotten-password pages (tests/orgs/test_accounts.py: the same answer for any address).
+OPEN_URLS = {
+    "login",
+    "healthz",
+    "signing:verify",
+    "signing:document",
+    "signing:download",
+    "calendar_feed",
+    "account:password_reset",
+    "account:password_reset_done",
+    "account:password_reset_confirm",
+    "account:password_reset_complete",
+}
 GLOBAL_URLS = {
     "login": {},
     "healthz": {},
     "signing:verify": {},
     "signing:document": {"code": "KHONGCO"},
     "signing:download": {"code": "KHONGCO"},
+    "account:password_reset": {},
+    "account:password_reset_done": {},
+    "account:password_reset_confirm": {"uidb64": "MTIz", "token": "khong-co"},
+    "account:password_reset_complete": {},
+    "account:overview": {},
+    "account:password_change": {},
+    "account:sessions": {},
+    "account:session_end": {"pk": 999999},
+    "account:sessions_end_others": {},
     "logout": {},
     "plans:list": {},
     "plans:create": {},
@@ -349,6 +370,9 @@ def test_anonymous_sees_only_the_login_page(world):
         assert login_redirect(world.anonymous.get(url)), name
         assert login_redirect(world.anonymous.post(url)), name
     assert login_redirect(world.anonymous.get("/quan-tri/"))
+    for name in OPEN_URLS:
+        if name.startswith("account:"):  # a forgotten password: answered without logging in
+            assert world.anonymous.get(reverse(name, kwargs=GLOBAL_URLS[name])).status_code == 200, name
     assert set(world.anonymous.get(reverse("healthz")).json()) == {"status", "checks"}
 
 
@@ -388,6 +412,16 @@ def test_global_pages(world):
             "two_factor:verify": 302,
             "two_factor:recovery_codes": 405,
             "two_factor:remove": 405,
+            # Everyone's own account; the forgotten-password pages answer a signed-in user too.
+            "account:overview": 200,
+            "account:password_change": 200,
+            "account:sessions": 200,
+            "account:session_end": 405,  # POST only; another user's session is a 404 (tests/orgs/test_user_sessions.py)
+            "account:sessions_end_others": 405,
+            "account:password_reset": 200,
+            "account:password_reset_done": 200,
+            "account:password_reset_confirm": 200,  # the "link no longer works" page
+            "account:password_reset_complete": 200,
         }
         for name, status in expected.items():
             got = client.get(reverse(name, kwargs=GLOBAL_URLS[name])).status_code

@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "orgs.middleware.LoginRequiredMiddleware",
     "orgs.middleware.RequestMembershipsMiddleware",
+    "orgs.middleware.SessionActivityMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "orgs.middleware.AuditRefusedMiddleware",
     "orgs.middleware.NoStoreMiddleware",

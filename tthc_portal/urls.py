@@ -22,6 +22,7 @@ urlpatterns = [
     path("lich/<str:token>.ics", reminder_views.calendar_feed, name="calendar_feed"),
     path("nhat-ky/", include("orgs.urls")),
     path("tai-khoan/xac-thuc-hai-buoc/", include("orgs.two_factor_urls")),
+    path("tai-khoan/", include("orgs.account_urls")),
     path("xac-thuc/", include("signing.urls")),
     path("quan-tri/", admin.site.urls),
 ]

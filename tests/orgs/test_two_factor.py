@@ -269,3 +269,24 @@ def test_a_recovery_code_of_another_user_does_not_verify(tree):
     codes = enrolled_user(tree.signer)
     enrolled_user(tree.district_reviewer)
     assert two_factor.verify(user=tree.district_reviewer, token=codes[0]) is None
+
+
+def test_an_administrator_resets_a_lost_second_factor(client, tree):
+    enrolled_user(tree.signer)
+    admin_user = UserFactory(is_staff=True, is_superuser=True)
+    enrolled_user(admin_user)
+    log_in(client, admin_user)
+    client.post(reverse("two_factor:verify"), {"token": code_for(admin_user)})
+    response = client.post(
+        reverse("admin:orgs_user_changelist"),
+        {"action": "reset_second_factor", "_selected_action": [tree.signer.pk]},
+        follow=True,
+    )
+    assert "Đã đặt lại xác thực hai bước" in response.content.decode()
+    assert not two_factor.enrolled(tree.signer)
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.SECOND_FACTOR_REMOVED, actor=admin_user).exists()
+
+
+def test_the_account_page_links_to_the_second_factor(client, tree):
+    log_in(client, tree.signer)
+    assert reverse("two_factor:overview") in client.get(reverse("account:overview")).content.decode()
