@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/pdf/", views.pdf_request, name="pdf_request"),
     path("<int:pk>/pdf/trang-thai/", views.pdf_status, name="pdf_status"),
     path("<int:pk>/pdf/<int:job_pk>/tai-ve/", views.pdf_download, name="pdf_download"),
+    path("<int:pk>/tai-word/", views.word_download, name="word_download"),
     path("<int:pk>/ky-so/trang-thai/", views.signed_status, name="signed_status"),
     path("<int:pk>/ky-so/ky-lai/", views.signed_retry, name="signed_retry"),
     path("<int:pk>/ky-so/xac-nhan/", views.signed_authorise, name="signed_authorise"),

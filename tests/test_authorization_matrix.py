@@ -63,6 +63,7 @@ PLAN_URLS = {
     "plans:pdf_request": ("post", P),
     "plans:pdf_status": ("view", P),
     "plans:pdf_download": ("missing", lambda plan, ctx: {"pk": plan.pk, "job_pk": 999999}),
+    "plans:word_download": ("view", P),
     "plans:signed_status": ("view", P),
     "plans:signed_retry": ("post", P),
     "plans:signed_authorise": ("post", P),

@@ -8,7 +8,9 @@ Reading, in order:
    that has one) where a cell names the content column and another cell names one more column.
    Columns are matched by their many real names, in any order; missing columns are allowed.
    A two-row header ("Cơ quan thực hiện" over "Chủ trì | Phối hợp") and a "(1) (2) (3)" numbering
-   row under the header are understood.
+   row under the header are understood. In a Word file the title lines are the paragraphs above that
+   table, after the table or section break before it (a decision printed ahead of the plan, as
+   plans.pdf.word writes it, is not read as the table's title).
 3. Each following row is a section (its number is a Roman numeral, also when the row is merged across
    and reads "I. Tên mục") or a task row. Numbers are kept as printed ("1", "1.", "2.1.", gaps).
    Nesting, by the numbers as printed:
@@ -615,6 +617,8 @@ def _read_docx(upload):
             text = clean_text(Paragraph(child, document._body).text)
             if text:
                 paragraphs.append(text)
+            if child.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
+                paragraphs.clear()  # a section ends here: a table after it has its title on its own page
             continue
         if child.tag != qn("w:tbl"):
             continue

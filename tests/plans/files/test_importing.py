@@ -444,6 +444,26 @@ def test_a_word_section_row_with_the_numeral_in_its_own_cell():
     assert [(s["number"], s["title"]) for s in parsed.sections] == [("II", "Công khai TTHC")]
 
 
+def test_the_title_of_a_word_table_is_read_after_the_section_break_before_it():
+    """A decision printed ahead of its plan (plans.pdf.word): its own "KẾ HOẠCH" heading is not the table's."""
+    from docx.enum.section import WD_SECTION
+
+    document = docx.Document()
+    for text in ("KẾ HOẠCH", "Thực hiện kiểm soát thủ tục hành chính năm 2024", "Điều 1. Ban hành kèm theo"):
+        document.add_paragraph(text)
+    document.add_section(WD_SECTION.NEW_PAGE)
+    document.add_paragraph("Phụ lục")
+    document.add_paragraph("Nhiệm vụ cụ thể")
+    table = document.add_table(rows=2, cols=len(HEADER))
+    for column, text in enumerate(HEADER):
+        table.cell(0, column).text = text
+    table.cell(1, 0).text, table.cell(1, 1).text = "I", "Công khai TTHC"
+    stream = io.BytesIO()
+    document.save(stream)
+    parsed = parse_plan_file(name="a.docx", data=stream.getvalue())
+    assert (parsed.heading, parsed.title) == ("Phụ lục", "Nhiệm vụ cụ thể")
+
+
 def test_a_word_file_without_a_plan_table_is_refused():
     with pytest.raises(ImportRejected, match="Không tìm thấy dòng tiêu đề"):
         parse_plan_file(name="a.docx", data=docx_bytes([["Họ tên", "Chức vụ"], ["A", "B"]]))
