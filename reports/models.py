@@ -271,9 +271,10 @@ class ProgressSnapshot(models.Model):
 
 class PlanChange(models.Model):
     """How many times the rows, the progress or the KPI targets of a plan have changed. Kept by the
-    database itself — triggers on tasks_task, tasks_taskprogress and indicators_plantarget (migration
-    0006_plan_figures) count every change, whichever path wrote it (services, bulk loads, the admin) —
-    and never written by Django. `plan_id` is a plain number, not a foreign key: a plan being deleted
+    database itself — triggers on tasks_task, tasks_taskprogress and indicators_plantarget (migrations
+    0006_plan_change_triggers, 0013_plan_change_statement_triggers) count every change, whichever path
+    wrote it (services, bulk loads, the admin), once per statement and plan on PostgreSQL — and never
+    written by Django. `plan_id` is a plain number, not a foreign key: a plan being deleted
     may still bump it while its rows go."""
 
     plan_id = models.BigIntegerField(primary_key=True)

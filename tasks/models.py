@@ -49,8 +49,10 @@ class RowCells(models.Model):
     class Meta:
         abstract = True
 
-    def set_deadline(self, text, year):
-        parsed = parse_deadline(text, year)
+    def set_deadline(self, text, year, *, parsed=None):
+        """Store the text and what it means in `year`. `parsed`: its meaning already read (the rows of a
+        table share a few deadline texts, so a bulk write reads each text once)."""
+        parsed = parsed if parsed is not None else parse_deadline(text, year)
         self.deadline_text = text
         self.deadline_kind = parsed.kind
         self.due_dates = [d.isoformat() for d in parsed.due_dates]

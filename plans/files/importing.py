@@ -39,15 +39,15 @@ from datetime import date, datetime, time
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from orgs.audit import record as audit
 from orgs.models import AuditEvent
 from plans.files.uploads import CORRUPT_MESSAGE, ImportRejected, check_upload
-from plans.models import Decision, Plan, default_column_labels
+from plans.models import Decision, Plan, PlanComment, default_column_labels
 from plans.permissions import EDITABLE_STATES, can_edit_plan, ensure_plan_editable
 from tasks.deadlines import MAX_DEADLINE_CHARS
-from tasks.models import Section
-from tasks.services import create_table
+from tasks.services import create_table, delete_table
 
 logger = logging.getLogger(__name__)
 
@@ -562,6 +562,9 @@ def _sheet_rows(sheet):
                 formulas[column] = str(value)
                 texts.append("")
                 continue
+            if value is None:  # an empty cell: most of a row read MAX_COLUMNS cells wide
+                texts.append("")
+                continue
             text = clean_text(value)
             texts.append(text)
             alignment = getattr(cell, "alignment", None)
@@ -667,16 +670,24 @@ def _check_editable(plan, user):
 
 
 def replace_table(*, plan, sections, user, columns=None):
-    """Replace the plan's sections and rows with `sections` (the nested shape), all or nothing.
+    """Replace the plan's sections and rows with `sections` (the nested shape), all or nothing, in a few
+    queries whatever the table's size (tasks.services). The old rows' progress goes with them; a
+    reviewer's comment on an old row stays on the plan without its row. Every row removed and added is
+    in the plan's history, by `user` at one moment, so the history page shows the import as one change.
     `user` None means a management command (no user to check, the plan's state still is)."""
     _check_editable(plan, user)
     with transaction.atomic():
         locked = Plan.objects.select_for_update().get(pk=plan.pk)
         _check_editable(locked, user)  # again on the locked row: an import racing a submit is refused
-        Section.objects.filter(plan=locked).delete()  # their rows and progress go with them
-        create_table(plan=locked, sections=sections)
+        when = timezone.now()
+        PlanComment.objects.filter(task__section__plan=locked).update(task=None)
+        delete_table(plan=locked, user=user, when=when)
+        create_table(plan=locked, sections=sections, user=user, when=when)
         if columns:
             locked.column_labels = {**default_column_labels(), **(locked.column_labels or {}), **columns}
+            if user is not None:
+                locked._history_user = user
+            locked._history_date = when
             locked.save(update_fields=["column_labels"])
         locked.mark_changed()
     plan.refresh_from_db()

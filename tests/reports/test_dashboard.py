@@ -14,7 +14,7 @@ from orgs.models import AuditEvent, Membership, Unit
 from periods.models import ReportingPeriod
 from plans.models import Plan
 from reports.dashboard import NO_PLAN, district_dashboard
-from reports.models import PlanFigures
+from reports.models import PlanChange, PlanFigures
 from tasks.models import Task, TaskProgress
 from tests.factories import PlanFactory, SectionFactory, TaskFactory, UnitFactory, member
 
@@ -397,6 +397,21 @@ def test_the_stored_figures_follow_every_change_to_rows_progress_and_targets(com
     assert board().overdue_rows == 2
     target(plan, "kpi-a", "40", "50")
     assert board().kpi_below == 1  # a weaker target
+
+
+def test_a_bulk_write_of_many_rows_moves_the_change_count_once(communes):
+    """Once per statement and plan (PostgreSQL's statement-level triggers): a count moved once per row made
+    a bulk import bump one reports_planchange row a thousand times in one transaction."""
+    plan = plan_with_rows(communes["an"], due=[["2024-01-31"]])
+    section = plan.sections.get()
+    count = lambda: PlanChange.objects.get(plan_id=plan.pk).epoch  # noqa: E731
+    before = count()
+    Task.objects.bulk_create(Task(section=section, order=n, content=f"Việc {n}") for n in range(2, 52))
+    assert count() == before + 1
+    Task.objects.filter(section=section).update(product="Báo cáo")
+    assert count() == before + 2
+    Task.objects.filter(section=section).delete()
+    assert count() > before + 2
 
 
 def test_figures_are_computed_once_until_something_changes(communes):

@@ -51,6 +51,16 @@ def test_creating_a_plan_opens_its_edit_page(client, seed):
     assert "Nhiệm vụ khác có liên quan" in body
 
 
+def test_a_plan_created_from_the_page_records_its_sections_as_created_by_the_user(client, seed):
+    log_in(client, "le-loi-editor")
+    unit = Unit.objects.get(slug="le-loi")
+    client.post(reverse("plans:create"), {"unit": unit.pk, "year": 2025})
+    sections = Section.objects.filter(plan__unit=unit, plan__year=2025)
+    records = Section.history.filter(id__in=sections.values("pk"))
+    assert sections.exists() and records.count() == sections.count()
+    assert set(records.values_list("history_type", "history_user__username")) == {("+", "le-loi-editor")}
+
+
 def test_creating_a_plan_twice_shows_the_reason_next_to_the_year(client, le_loi_plan):
     log_in(client, "le-loi-editor")
     response = client.post(reverse("plans:create"), {"unit": le_loi_plan.unit_id, "year": 2024})

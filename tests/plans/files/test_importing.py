@@ -9,6 +9,7 @@ import docx
 import pytest
 from openpyxl import Workbook
 
+from periods.models import ReportingPeriod
 from plans.files.importing import (
     ImportRefused,
     column_field,
@@ -19,9 +20,10 @@ from plans.files.importing import (
     unescape_formula,
 )
 from plans.files.uploads import ImportRejected
-from plans.models import Plan
+from plans.models import Plan, PlanComment
 from plans.serializing import table_to_data
-from tests.factories import UserFactory
+from tasks.models import ProgressEvidence, Section, Task, TaskProgress
+from tests.factories import TaskFactory, UserFactory
 
 HEADER = [
     "Số TT",
@@ -507,6 +509,54 @@ def test_replace_table_is_all_or_nothing(editor_and_plan):
         replace_table(plan=plan, sections=broken, user=editor)
     assert [t["content"] for s in table_to_data(plan) for t in s["tasks"]] == ["Việc cũ"]
     assert Plan.objects.get(pk=plan.pk).version == plan.version
+    assert not Task.history.filter(history_type="-").exists()
+
+
+def test_replace_table_keeps_each_old_row_in_the_history_as_deleted_by_the_importer(editor_and_plan):
+    editor, plan = editor_and_plan
+    old_section, old_task = plan.sections.get(), Task.objects.get(section__plan=plan)
+    replace_table(plan=plan, sections=SECTIONS, user=editor)
+    deleted = Task.history.get(id=old_task.pk, history_type="-")
+    assert (deleted.content, deleted.section_id, deleted.history_user) == ("Việc cũ", old_section.pk, editor)
+    assert Section.history.get(id=old_section.pk, history_type="-").history_user == editor
+
+
+def test_replace_table_records_each_new_row_as_created_by_the_importer_at_the_same_moment(editor_and_plan):
+    editor, plan = editor_and_plan
+    old_task = Task.objects.get(section__plan=plan)
+    replace_table(plan=plan, sections=SECTIONS, user=editor)
+    created = Task.history.get(id=Task.objects.get(section__plan=plan).pk)
+    assert (created.history_type, created.content, created.due_dates) == ("+", "Việc mới", ["2024-06-30"])
+    assert created.history_user == editor
+    assert created.history_date == Task.history.get(id=old_task.pk, history_type="-").history_date
+
+
+def test_replace_table_removes_the_old_rows_progress_and_its_evidence(editor_and_plan):
+    editor, plan = editor_and_plan
+    task = Task.objects.get(section__plan=plan)
+    progress = TaskProgress.objects.create(task=task, period=ReportingPeriod.objects.first(), status="done")
+    ProgressEvidence.objects.create(progress=progress, number="12/BC-UBND")
+    replace_table(plan=plan, sections=SECTIONS, user=editor)
+    assert not TaskProgress.objects.filter(pk=progress.pk).exists()
+    assert not ProgressEvidence.objects.filter(progress_id=progress.pk).exists()
+
+
+def test_a_comment_on_a_replaced_row_stays_on_the_plan_without_its_row(editor_and_plan):
+    editor, plan = editor_and_plan
+    task = Task.objects.get(section__plan=plan)
+    comment = PlanComment.objects.create(plan=plan, task=task, task_label="Dòng 1: Việc cũ", text="Sửa thời hạn.")
+    replace_table(plan=plan, sections=SECTIONS, user=editor)
+    comment.refresh_from_db()
+    assert (comment.plan_id, comment.task_id, comment.task_label) == (plan.pk, None, "Dòng 1: Việc cũ")
+
+
+def test_a_row_of_another_plan_taken_from_a_replaced_row_keeps_its_text_and_loses_the_link(editor_and_plan):
+    editor, plan = editor_and_plan
+    higher = Task.objects.get(section__plan=plan)
+    lower = TaskFactory(content="Việc lấy từ kế hoạch cấp trên", source=higher, origin=higher)
+    replace_table(plan=plan, sections=SECTIONS, user=editor)
+    lower.refresh_from_db()
+    assert (lower.content, lower.source_id, lower.origin_id) == ("Việc lấy từ kế hoạch cấp trên", None, None)
 
 
 def test_replace_table_refuses_a_user_who_may_not_edit(editor_and_plan):

@@ -159,6 +159,17 @@ def test_a_table_imported_again_is_compared_row_by_number(le_loi_plan, editor, r
     assert diff.rows[0].changes[0].after == "Quý IV/2024"
 
 
+def test_an_import_shows_in_the_change_log_as_one_change_by_the_importer(le_loi_plan, editor):
+    rows = Section.objects.filter(plan=le_loi_plan).count() + Task.objects.filter(section__plan=le_loi_plan).count()
+    replace_table(plan=le_loi_plan, sections=table_to_data(le_loi_plan), user=editor, columns={"lead": "Chủ trì"})
+    entry = change_log(le_loi_plan)[0]
+    assert entry.who == editor.full_name
+    assert [line.text for line in entry.lines] == [
+        f"Thay đổi nhiều dòng của bảng (thêm {rows}, xóa {rows} mục và dòng)",
+        "Sửa tiêu đề và tên cột của bảng",
+    ]
+
+
 def test_word_diff_marks_only_the_words_that_changed():
     old, new = word_diff("Báo cáo kết quả Quý II/2024 cho UBND huyện", "Báo cáo kết quả 6 tháng đầu năm cho UBND huyện")
     assert old == [("Báo cáo kết quả ", False), ("Quý II/2024", True), (" cho UBND huyện", False)]
