@@ -25,7 +25,25 @@ Reading the text
 1. ``None`` counts as "". Only the first 2,000 characters are read. The text is
    NFKC-normalised (so decomposed or full-width input matches), lower-cased,
    dashes unified, whitespace collapsed; "hàng tháng/quý/năm" is read as
-   "hằng …" and the old tone placement "qúy" as "quý".
+   "hằng …" and "định kì" as "định kỳ" (spellings, not mistakes).
+   A keyword typed with a wrong or missing diacritic is read as the keyword,
+   and the result says which spelling it assumed (``Deadline.assumed``,
+   ``describe_assumed()``: 'đã hiểu “thuờng xuyên” là “thường xuyên”'). A
+   typed word reads as a keyword's word when its letters are the same once the
+   marks are removed, and either at most one diacritic differs — a shape
+   (ă â ê ô ơ ư đ; the two horns of "ươ" count once, one keystroke types them)
+   or the tone (missing, extra, another one, or on another vowel) — or it
+   carries no marks at all (typed without a Vietnamese keyboard):
+   - phrases, wherever they stand, when every word of them reads so:
+     "thuờng xuyên", "thường xuyen", "thuong xuyen", "dinh ky", "đột xuât",
+     "khi co phat sinh", "theo ke hoach", "hang thang", "cuoi nam",
+     "trước ngay", "chậm nhat" …;
+   - single words only beside what makes them unambiguous ("nam" is also
+     "south", "ngay" "at once", "quy" is in "quy định"): "quy II/2024",
+     "quy 2", "quy/lần"; "thang 3/2024", "6 thang", "thang/lần"; "nam 2024",
+     "nam/lần"; "ngay 15/9/2024"; "tháng/lan". A tone only moved to another
+     vowel is read anywhere ("Qúy", the old tone placement).
+   Two slips in one word ("thuơng", "thưong") are not read, nor "tu" / "den".
 2. Document references are ignored, with their date: "Kế hoạch số 17/KH-UBND
    ngày 14/3/2023", "Nghị định 61/2018/NĐ-CP".
 3. Dated parts (each gives one or more due dates):
@@ -109,6 +127,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from itertools import pairwise
 
 
 class DeadlineKind(StrEnum):
@@ -155,11 +174,14 @@ _DESCRIBE_MAX_DATES = 4
 @dataclass(frozen=True)
 class Deadline:
     """What a deadline text means. ``dates`` is stored as a sorted, unique tuple;
-    ``due_dates`` gives it as a list (``d.due_dates == [date(2024, 6, 30)]``)."""
+    ``due_dates`` gives it as a list (``d.due_dates == [date(2024, 6, 30)]``).
+    ``assumed``: the misspelt keywords it was read with (rule 1); not stored with a row."""
 
     kind: DeadlineKind
     dates: tuple[date, ...]
     text: str
+    # The keywords read from a misspelt word: (as typed, lower-cased; the keyword), in text order.
+    assumed: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -187,6 +209,13 @@ class Deadline:
             return "định kỳ: " + _date_list(self.dates)
         return _DESCRIBE_NO_DATES[self.kind]
 
+    def describe_assumed(self) -> str:
+        """Which spelling the reading assumed, for the UI ("" when none): 'đã hiểu “thuờng xuyên” là
+        “thường xuyên”'."""
+        if not self.assumed:
+            return ""
+        return "đã hiểu " + "; ".join(f"“{typed}” là “{keyword}”" for typed, keyword in self.assumed)
+
     def as_dict(self) -> dict:
         return {"kind": self.kind, "due_dates": [d.isoformat() for d in self.dates]}
 
@@ -195,10 +224,10 @@ def parse_deadline(text: str | None, year: int | None) -> Deadline:
     """Read the deadline text of a row of a plan whose year is ``year``. Never raises."""
     original = _as_text(text)
     try:
-        kind, dates = _parse(original, _plan_year(year))
+        kind, dates, assumed = _parse(original, _plan_year(year))
     except Exception:  # a safety net for the "never raises" contract; the rules do not rely on it
-        kind, dates = DeadlineKind.UNKNOWN, []
-    return Deadline(kind=kind, dates=tuple(dates), text=original)
+        kind, dates, assumed = DeadlineKind.UNKNOWN, [], ()
+    return Deadline(kind=kind, dates=tuple(dates), text=original, assumed=assumed)
 
 
 def _as_text(text: object) -> str:
@@ -452,12 +481,192 @@ _COMPILED = [(re.compile(pattern), handler) for pattern, handler in _PATTERNS]
 # Scan and combine
 
 
-def _normalise(text: str) -> str:
+def _normalise(text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The text as the patterns read it (rule 1), and the misspelt keywords it was read with."""
     s = unicodedata.normalize("NFKC", text[:MAX_CHARS]).lower()[:MAX_CHARS]
-    s = s.replace("qúy", "quý")
     s = re.sub(r"[\u2010-\u2015\u2212]", "-", s)
+    s = re.sub(r"\s+", " ", s).strip()
+    s, assumed = _read_misspelt(s)
     s = re.sub(r"\bhàng(?=\s+(?:ngày|tuần|tháng|quý|năm)\b)", "hằng", s)
-    return re.sub(r"\s+", " ", s).strip()
+    s = s.replace("định kì", "định kỳ")
+    return s, assumed
+
+
+# --------------------------------------------------------------------------
+# Keywords typed with a wrong or missing diacritic (rule 1)
+
+# Read wherever they are: their words are distinctive together.
+_KEYWORD_PHRASES = (
+    "thường xuyên",
+    "liên tục",
+    "định kỳ",
+    "định kì",  # a spelling of "định kỳ" (read as it, rule 1)
+    "đột xuất",
+    "khi có phát sinh",
+    "khi phát sinh",
+    "khi có yêu cầu",
+    "khi được yêu cầu",
+    "theo yêu cầu",
+    "khi cần thiết",
+    "theo kế hoạch",
+    "kế hoạch riêng",
+    "theo lộ trình",
+    "theo tiến độ",
+    "theo hướng dẫn",
+    "theo chỉ đạo",
+    "theo quy định",
+    "theo văn bản",
+    "lồng ghép",
+    *(f"{every} {period}" for every in ("hằng", "hàng", "mỗi") for period in ("ngày", "tuần", "tháng", "quý", "năm")),
+    "cuối năm",
+    "đầu năm",
+    "báo cáo năm",
+    "trong năm",
+    "trước ngày",
+    "chậm nhất",
+    "bắt đầu từ",
+)
+# Read only beside what makes them unambiguous ("nam" is also "south"; "ngay" "at once"): the text right
+# after the word must match `after`, or the text right before it `before`.
+_KEYWORD_WORDS: dict[str, tuple[re.Pattern[str] | None, re.Pattern[str] | None]] = {
+    "quý": (re.compile(r" ?(?:iv|i{1,3}|[1-4])(?![^\W_])| ?/"), None),  # "quy II/2024", "quy/lần"
+    "tháng": (re.compile(r" ?[\d/]"), re.compile(r"\d ?$")),  # "thang 3/2024", "6 thang", "thang/lần"
+    "năm": (re.compile(r" ?[\d/]"), None),  # "nam 2024", "năm/lần"
+    "ngày": (re.compile(r" ?\d"), None),  # "ngay 15/9/2024"
+    "lần": (None, re.compile(r"/ ?$")),  # "tháng/lan"
+}
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền, sắc, ngã, hỏi, nặng
+_SHAPES = {"\u0306", "\u0302", "\u031b"}  # ă; â ê ô; ơ ư
+
+
+def _letter_marks() -> dict[str, tuple[str, str, str]]:
+    """Each lower-case Vietnamese letter → (its plain letter, its shape mark, its tone mark)."""
+    marks = {}
+    for code in (*range(0x00E0, 0x0250), *range(0x1EA0, 0x1F00)):
+        letter = chr(code)
+        parts = unicodedata.normalize("NFD", letter)
+        if letter.islower() and "a" <= parts[0] <= "z" and all(ch in _TONES | _SHAPES for ch in parts[1:]):
+            shape = "".join(ch for ch in parts[1:] if ch in _SHAPES)
+            tone = "".join(ch for ch in parts[1:] if ch in _TONES)
+            marks[letter] = (parts[0], shape, tone)
+    marks["đ"] = ("d", "đ", "")
+    return marks
+
+
+_LETTER_MARKS = _letter_marks()
+_PLAIN = str.maketrans({letter: plain for letter, (plain, _, _) in _LETTER_MARKS.items()})
+_WORD_RE = re.compile(r"[^\W\d_]+")
+
+
+def _phrases_by_first() -> dict[str, list[tuple[str, ...]]]:
+    """The keyword phrases (as word tuples) by their first word without marks."""
+    found: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in _KEYWORD_PHRASES:
+        words = tuple(phrase.split())
+        found.setdefault(words[0].translate(_PLAIN), []).append(words)
+    return found
+
+
+_PHRASES_BY_FIRST = _phrases_by_first()
+_WORDS_BY_PLAIN = {word.translate(_PLAIN): word for word in _KEYWORD_WORDS}
+
+
+def _marks(word: str) -> tuple[tuple[str, ...], list[tuple[int, str]]]:
+    """A word's shape mark per letter, and its tone marks with their places."""
+    found = [_LETTER_MARKS.get(ch, (ch, "", "")) for ch in word]
+    return tuple(shape for _, shape, _ in found), [(i, tone) for i, (_, _, tone) in enumerate(found) if tone]
+
+
+def _marks_off(typed: str, keyword: str) -> int:
+    """How many diacritics `typed` has wrong against `keyword` (the same letters once marks are
+    removed): each letter whose shape (ă â ê ô ơ ư đ) differs counts one ("ươ" one for both, as one
+    keystroke types them), and the tone one when it is missing, extra, another tone or on another vowel
+    ("qúy" for "quý")."""
+    (shapes_typed, tones_typed), (shapes_keyword, tones_keyword) = _marks(typed), _marks(keyword)
+    off, index = 0, 0
+    while index < len(shapes_keyword):
+        if shapes_typed[index] == shapes_keyword[index]:
+            index += 1
+            continue
+        # "ươ" takes its two horns from one keystroke: both missing is one slip ("thuòng").
+        pair = keyword[index : index + 2].translate(_PLAIN) == "uo" and shapes_keyword[index : index + 2] == (
+            "\u031b",
+            "\u031b",
+        )
+        index += 2 if pair and shapes_typed[index + 1] != shapes_keyword[index + 1] else 1
+        off += 1
+    if tones_typed == tones_keyword:
+        return off
+    return off + (1 if len(tones_typed) <= 1 and len(tones_keyword) <= 1 else 2)
+
+
+def _tone_moved(typed: str, keyword: str) -> bool:
+    """Only the tone's place differs: the old placement ("qúy" for "quý"), not a misspelling of sense."""
+    (shapes_typed, tones_typed), (shapes_keyword, tones_keyword) = _marks(typed), _marks(keyword)
+    same_tones = [tone for _, tone in tones_typed] == [tone for _, tone in tones_keyword]
+    return shapes_typed == shapes_keyword and same_tones and tones_typed != tones_keyword
+
+
+def _reads_as(typed: str, keyword: str) -> bool:
+    """A word reads as the keyword's word: the same letters, with at most one diacritic wrong or none
+    written at all (typed without a Vietnamese keyboard)."""
+    if typed == keyword:
+        return True
+    if typed.translate(_PLAIN) != keyword.translate(_PLAIN):
+        return False
+    return typed.isascii() or _marks_off(typed, keyword) <= 1
+
+
+def _read_misspelt(s: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """`s` with the keywords typed with a wrong or missing diacritic written right, and (as typed,
+    keyword) for each. One pass over the words; a dictionary look-up for most of them."""
+    words = list(_WORD_RE.finditer(s))
+    fixes: list[tuple[int, int, str]] = []  # (start, end, keyword) in the text
+    assumed: list[tuple[str, str]] = []
+    index = 0
+    while index < len(words):
+        match = words[index]
+        plain = match.group().translate(_PLAIN)
+        best: tuple[int, tuple[str, ...]] | None = None  # (marks off, phrase) of the closest phrase here
+        for phrase in _PHRASES_BY_FIRST.get(plain, ()):
+            run = words[index : index + len(phrase)]
+            if len(run) < len(phrase) or any(s[a.end() : b.start()] != " " for a, b in pairwise(run)):
+                continue
+            if all(_reads_as(word.group(), key) for word, key in zip(run, phrase, strict=True)):
+                off = sum(_marks_off(word.group(), key) for word, key in zip(run, phrase, strict=True))
+                if best is None or off < best[0]:
+                    best = (off, phrase)
+        if best is not None:
+            phrase = best[1]
+            run = words[index : index + len(phrase)]
+            if best[0]:
+                fixes += [
+                    (word.start(), word.end(), key)
+                    for word, key in zip(run, phrase, strict=True)
+                    if word.group() != key
+                ]
+                assumed.append((s[run[0].start() : run[-1].end()], " ".join(phrase)))
+            index += len(phrase)
+            continue
+        keyword = _WORDS_BY_PLAIN.get(plain)
+        typed = match.group()
+        if keyword and typed != keyword and _reads_as(typed, keyword):
+            after, before = _KEYWORD_WORDS[keyword]
+            beside = (after is not None and after.match(s, match.end())) or (
+                before is not None and before.search(s, max(0, match.start() - 3), match.start())
+            )
+            if beside or _tone_moved(typed, keyword):
+                fixes.append((match.start(), match.end(), keyword))
+                assumed.append((typed, keyword))
+        index += 1
+    if not fixes:
+        return s, ()
+    pieces, end = [], 0
+    for start, stop, keyword in fixes:
+        pieces += [s[end:start], keyword]
+        end = stop
+    pieces.append(s[end:])
+    return "".join(pieces), tuple(dict.fromkeys(assumed))
 
 
 def _blank(s: str, matches: list[re.Match]) -> str:
@@ -533,5 +742,7 @@ def _kind_of_dates(dates) -> DeadlineKind:
     return DeadlineKind.FIXED if len(dates) == 1 else DeadlineKind.RECURRING
 
 
-def _parse(text: str, plan_year: int | None) -> tuple[DeadlineKind, list[date]]:
-    return _combine(_scan(_normalise(text), plan_year))
+def _parse(text: str, plan_year: int | None) -> tuple[DeadlineKind, list[date], tuple[tuple[str, str], ...]]:
+    normalised, assumed = _normalise(text)
+    kind, dates = _combine(_scan(normalised, plan_year))
+    return kind, dates, assumed

@@ -24,8 +24,12 @@ Reading, in order:
      (The one shape that does not come back: a top-level "-" row right under another row.)
    A row starting "Nơi nhận" / "TM." / "KT." ends the table; text across the row outside the content
    column (a note) is left out with a remark.
-4. When one column "Cơ quan, đơn vị thực hiện" holds "X chủ trì; Y phối hợp", it is split into lead
-   and partners.
+4. A cell that names both the lead and the partners is split (plans.files.executors has the rules: "X
+   chủ trì, Y phối hợp", "Chủ trì: X; Phối hợp: Y", "X (chủ trì), Y (phối hợp)", "X chủ trì, phối hợp với
+   Y" …): the cells of one combined column ("Cơ quan, đơn vị thực hiện"), and a lead cell with a role
+   word ("X chủ trì thực hiện", "X chủ trì, Y phối hợp": its partners go before the partners cell's
+   own; not in the portal's own export, whose cells come back as they were). The row keeps the cell as
+   written under "split_from" for the preview, and one remark lists the rows split.
 5. Cell text: NFC, line breaks kept, "'" in front of = + - @ tab CR (a formula escape) removed.
    A formula cell gives its cached value with a warning, or a blocking problem when it has none.
 """
@@ -43,6 +47,7 @@ from django.utils import timezone
 
 from orgs.audit import record as audit
 from orgs.models import AuditEvent
+from plans.files.executors import LEAD, PARTNERS, has_role_words, split_executor, splits
 from plans.files.uploads import CORRUPT_MESSAGE, ImportRejected, check_upload
 from plans.models import Decision, Plan, PlanComment, default_column_labels
 from plans.permissions import EDITABLE_STATES, can_edit_plan, ensure_plan_editable
@@ -133,8 +138,16 @@ class ParsedTable:
         return cls(**{**data, "problems": [Problem(**problem) for problem in data.get("problems", [])]})
 
     def sections_data(self):
-        """The sections exactly as `import_plan --json` prints them."""
-        return {"sections": self.sections}
+        """The sections exactly as `import_plan --json` prints them and as they are written: the nested
+        shape, without the preview's "split_from" notes."""
+
+        def bare(row, children):
+            return {
+                **{key: value for key, value in row.items() if key not in ("split_from", children)},
+                children: [bare(child, "children") for child in row[children]],
+            }
+
+        return {"sections": [bare(section, "tasks") for section in self.sections]}
 
 
 class ImportRefused(Exception):
@@ -235,27 +248,32 @@ def _is_numbering_row(cells):
     return len(filled) >= 2 and all(NUMBERING_CELL_RE.match(text) for text in filled)
 
 
-EXECUTOR_PART_RE = re.compile(
-    r"^(?:(?P<role1>chủ trì|phối hợp)\s*:\s*(?P<who1>.+)|(?P<who2>.+?)\s+(?P<role2>chủ trì|phối hợp))\.?$", re.I | re.S
-)
+def _split_roles(values, own_layout=False):
+    """Lead and partners from a cell that names both (rule 4), into `values`. Returns the cell as
+    written when it was split, "" when nothing was, None when it names roles but is too long to read.
+    The portal's own export has one lead per cell, kept as it is (its round trip is exact)."""
+    executor, lead, partners = values["executor"], values["lead"], values["partners"]
+    if executor and not (lead or partners):
+        source, rest = executor, PARTNERS
+    elif not own_layout and has_role_words(lead):
+        source, rest = lead, LEAD
+    else:
+        return ""
+    if not splits(source):
+        values["lead"] = lead or executor
+        return None if has_role_words(source) else ""
+    values["lead"], found = split_executor(source, rest=rest)
+    values["partners"] = _join_names(found, partners)
+    return source
 
 
-def split_executor(text):
-    """ "X chủ trì; Y phối hợp" (or "Chủ trì: X; Phối hợp: Y") → (lead, partners). Text without
-    either word is all lead."""
-    lead, partners = [], []
-    for part in re.split(r"\s*[;\n]\s*", text):
-        part = part.strip(" ,.")
-        if not part:
-            continue
-        match = EXECUTOR_PART_RE.match(part)
-        if not match:
-            (partners if partners else lead).append(part)
-            continue
-        role = (match.group("role1") or match.group("role2")).casefold()
-        who = (match.group("who1") or match.group("who2")).strip(" ,.:")
-        (lead if role == "chủ trì" else partners).append(who)
-    return "; ".join(lead), "; ".join(partners)
+def _join_names(first, second):
+    """The partners read from a lead cell, then the partners cell's own (once)."""
+    if not first or first.casefold() in second.casefold():
+        return second
+    if not second:
+        return first
+    return first + ("\n" if "\n" in first + second else "; ") + second
 
 
 # -- raw rows → table -----------------------------------------------------------------------------
@@ -354,6 +372,8 @@ def _fill_sections(parsed, rows, mapping, own_layout=False):
             return ""
         return row.cells[index]
 
+    split_rows = []  # rows whose lead and partners came from one cell
+
     for row in rows:
         first = next((text for text in row.cells if text), "")
         if first.casefold().startswith(AFTER_TABLE):
@@ -401,8 +421,18 @@ def _fill_sections(parsed, rows, mapping, own_layout=False):
                 )
             )
             values["deadline"] = values["deadline"][:MAX_DEADLINE_CHARS]
-        if values["executor"] and not (values["lead"] or values["partners"]):
-            values["lead"], values["partners"] = split_executor(values["executor"])
+        split_from = _split_roles(values, own_layout)
+        if split_from:
+            split_rows.append(row.number)
+        elif split_from is None:
+            problems.append(
+                Problem(
+                    row.number,
+                    f"Ô “{label('executor' if values['executor'] else 'lead')}” có chữ “chủ trì” / “phối hợp” nhưng "
+                    "quá nhiều phần để tự tách; cả ô được để ở cột chủ trì. Hãy tách chủ trì / phối hợp trong tệp.",
+                    False,
+                )
+            )
 
         number, content = values["number"], values["content"]
         section_number, section_title = _section_of(number, content, values)
@@ -413,6 +443,7 @@ def _fill_sections(parsed, rows, mapping, own_layout=False):
                 "number": section_number,
                 "title": section_title,
                 **{name: values[name] for name in CELL_FIELDS},
+                **({"split_from": split_from} if split_from else {}),
                 "tasks": [],
             }
             parsed.sections.append(section)
@@ -427,6 +458,8 @@ def _fill_sections(parsed, rows, mapping, own_layout=False):
             for name in CELL_FIELDS:
                 if values[name]:
                     previous[name] = f"{previous[name]}\n{values[name]}" if previous[name] else values[name]
+            if split_from:
+                previous["split_from"] = "\n".join(filter(None, [previous.get("split_from"), split_from]))
             problems.append(
                 Problem(row.number, "Không có số thứ tự và nội dung; các ô được ghép vào dòng trên.", False)
             )
@@ -457,11 +490,23 @@ def _fill_sections(parsed, rows, mapping, own_layout=False):
                 )
             )
         task = {"number": number, "content": content, **{name: values[name] for name in CELL_FIELDS}, "children": []}
+        if split_from:
+            task["split_from"] = split_from
         depth = _depth(task, row.indents.get(mapping["content"], 0), chain, own_layout)
         (chain[depth - 1]["children"] if depth else section["tasks"]).append(task)
         del chain[depth:]
         chain.append(task)
         previous = task
+    if split_rows:
+        shown = ", ".join(map(str, split_rows[:12])) + (" …" if len(split_rows) > 12 else "")
+        problems.append(
+            Problem(
+                None,
+                f"Ở {len(split_rows)} dòng (dòng {shown}), người chủ trì và người phối hợp được tách từ một ô ghi "
+                "kèm chữ “chủ trì” / “phối hợp”; hãy xem lại hai cột đó ở các dòng này và sửa tệp nếu tách chưa đúng.",
+                False,
+            )
+        )
 
 
 def _section_of(number, content, values):
@@ -699,7 +744,8 @@ def import_parsed(*, plan, parsed, user, request=None):
     if parsed.blocking:
         raise ImportRefused("Tệp còn lỗi cần sửa (xem danh sách lỗi); chưa ghi gì vào kế hoạch.")
     with transaction.atomic():
-        result = replace_table(plan=plan, sections=parsed.sections, user=user, columns=parsed.columns)
+        sections = parsed.sections_data()["sections"]
+        result = replace_table(plan=plan, sections=sections, user=user, columns=parsed.columns)
         audit(actor=user, action=AuditEvent.Action.PLAN_IMPORT, target=plan, request=request, source=parsed.filename)
     return result
 
@@ -727,5 +773,5 @@ def create_plan_from_import(*, unit, year, parsed):
         summary=f"Ban hành Kế hoạch kiểm soát thủ tục hành chính năm {year}",
         authority=f"CHỦ TỊCH ỦY BAN NHÂN DÂN {kind} {name}",
     )
-    create_table(plan=plan, sections=parsed.sections)
+    create_table(plan=plan, sections=parsed.sections_data()["sections"])
     return plan

@@ -125,7 +125,8 @@ def _take_pending(request, plan, token):
 
 def _preview_rows(sections, year):
     """Sections with their rows flattened in print order, as (row, depth), each with what its
-    deadline will be read as (the same parser the plan uses)."""
+    deadline will be read as (the same parser the plan uses; its `assumed` spellings are shown next
+    to the meaning). A row whose lead and partners were split from one cell has `split_from`."""
 
     def meaning(row):
         return {**row, "meaning": parse_deadline(row["deadline"], year) if row["deadline"] else None}

@@ -458,6 +458,87 @@ def test_text_is_kept_as_given():
 
 
 # --------------------------------------------------------------------------
+# Keywords typed with a wrong or missing diacritic (rule 1): read, and said
+
+TYPOS = [
+    # (as typed, kind, due dates in 2024, (typed, keyword) assumed)
+    ("Thuờng xuyên", "ongoing", ["2024-12-31"], [("thuờng xuyên", "thường xuyên")]),  # u for ư
+    ("Thưởng xuyên trong năm 2024", "ongoing", ["2024-12-31"], [("thưởng xuyên", "thường xuyên")]),  # hỏi
+    ("Thường xuyen", "ongoing", ["2024-12-31"], [("thường xuyen", "thường xuyên")]),
+    ("Thuòng xuyên", "ongoing", ["2024-12-31"], [("thuòng xuyên", "thường xuyên")]),  # "ươ" is one slip
+    ("Thừơng xuyên", "ongoing", ["2024-12-31"], [("thừơng xuyên", "thường xuyên")]),  # the tone on "ư"
+    ("thuong xuyen", "ongoing", ["2024-12-31"], [("thuong xuyen", "thường xuyên")]),  # no marks at all
+    ("Qúy II/2024", "fixed", ["2024-06-30"], [("qúy", "quý")]),
+    ("quy II/2024", "fixed", ["2024-06-30"], [("quy", "quý")]),
+    ("Quy 3/2024", "fixed", ["2024-09-30"], [("quy", "quý")]),
+    ("Quý I, quy III", "recurring", ["2024-03-31", "2024-09-30"], [("quy", "quý")]),
+    ("thang 3/2024", "fixed", ["2024-03-31"], [("thang", "tháng")]),
+    ("Thàng 10/2024", "fixed", ["2024-10-31"], [("thàng", "tháng")]),
+    ("6 thang đầu năm", "fixed", ["2024-06-30"], [("thang", "tháng")]),
+    ("3 tháng/lan", "recurring", QUARTER_ENDS_2024, [("lan", "lần")]),
+    ("Quý II nam 2024", "fixed", ["2024-06-30"], [("nam", "năm")]),
+    ("ngay 30 thang 6 nam 2024", "fixed", ["2024-06-30"], [("ngay", "ngày"), ("thang", "tháng"), ("nam", "năm")]),
+    ("Cuoi nam", "fixed", ["2024-12-31"], [("cuoi nam", "cuối năm")]),
+    ("Hăng quý", "recurring", QUARTER_ENDS_2024, [("hăng quý", "hằng quý")]),
+    ("hang thang", "recurring", MONTH_ENDS_2024, [("hang thang", "hàng tháng")]),
+    ("Đinh kỳ", "recurring", QUARTER_ENDS_2024, [("đinh kỳ", "định kỳ")]),
+    ("Đột xuât", "on_demand", [], [("đột xuât", "đột xuất")]),
+    ("Khi có phat sinh", "on_demand", [], [("khi có phat sinh", "khi có phát sinh")]),
+    ("Theo kê hoạch", "per_plan", [], [("theo kê hoạch", "theo kế hoạch")]),
+    ("Trước ngay 15/9/2024", "fixed", ["2024-09-15"], [("trước ngay", "trước ngày")]),
+]
+
+
+@pytest.mark.parametrize("text, kind, due, assumed", TYPOS, ids=[row[0] for row in TYPOS])
+def test_a_keyword_with_one_wrong_diacritic_is_read_and_the_spelling_said(text, kind, due, assumed):
+    deadline = parse_deadline(text, 2024)
+    assert deadline.as_dict() == expect(kind, *due)
+    assert deadline.assumed == tuple(assumed)
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("Thực hiện ngay", "unknown"),  # "ngay": at once
+        ("Việt Nam", "unknown"),  # "nam": south, with no year after it
+        ("nam", "unknown"),
+        ("Theo quy định", "per_plan"),  # "quy" in "quy định" is no quarter
+        ("Quy trình nội bộ", "unknown"),
+        ("Thang máy", "unknown"),
+        ("Thuơng xuyên", "unknown"),  # two slips in one word: not read
+        ("Thưong xuyên", "unknown"),  # ditto: a horn and the tone missing
+    ],
+)
+def test_an_ambiguous_or_too_far_word_is_not_read_as_a_keyword(text, kind):
+    deadline = parse_deadline(text, 2024)
+    assert (deadline.kind, deadline.assumed) == (kind, ())
+
+
+@pytest.mark.parametrize("text, year, kind, due", [row[1:] for row in SEED_PHRASES] + NAMED_PHRASES)
+def test_a_correctly_spelt_text_assumes_nothing(text, year, kind, due):
+    assert parse_deadline(text, year).assumed == ()
+
+
+def test_other_spellings_are_read_without_a_remark():
+    assert parse_deadline("Hàng quý", 2024).assumed == () and parse_deadline("Định kì", 2024).kind == "recurring"
+    assert parse_deadline("Định kì 6 tháng", 2024).as_dict() == expect("recurring", "2024-06-30", "2024-12-31")
+
+
+def test_the_assumed_spelling_is_described():
+    deadline = parse_deadline("Thuờng xuyên, báo cáo quy II/2024", 2024)
+    assert deadline.describe_assumed() == "đã hiểu “thuờng xuyên” là “thường xuyên”; “quy” là “quý”"
+    assert parse_deadline("Quý II/2024", 2024).describe_assumed() == ""
+
+
+def test_a_misspelling_repeated_is_said_once():
+    assert parse_deadline("quy I/2024, quy II/2024", 2024).assumed == (("quy", "quý"),)
+
+
+def test_a_stored_deadline_assumes_nothing():
+    assert Deadline(kind="ongoing", dates=(date(2024, 12, 31),), text="Thuờng xuyên").assumed == ()
+
+
+# --------------------------------------------------------------------------
 # The Deadline value
 
 
@@ -584,6 +665,7 @@ FRAGMENTS = [
 
 def assert_well_formed(deadline):
     assert deadline.kind in KINDS
+    assert all(isinstance(typed, str) and isinstance(keyword, str) for typed, keyword in deadline.assumed)
     dates = deadline.due_dates
     assert dates == sorted(set(dates))
     assert all(MIN_YEAR <= d.year <= MAX_YEAR for d in dates)

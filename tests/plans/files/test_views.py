@@ -164,6 +164,31 @@ def test_problems_are_listed_with_their_rows_and_the_confirm_button_is_disabled(
     assert table_to_data(le_loi_plan) == before
 
 
+def test_the_preview_says_which_deadline_spelling_it_assumed(client, le_loi_plan):
+    log_in(client, "le-loi-editor")
+    data = xlsx_bytes([HEADER, ["I", "Mục"], ["1", "Niêm yết", "Văn phòng", "", "Thuờng xuyên trong năm 2024", ""]])
+    body = client.get(_upload(client, le_loi_plan, data).url).content.decode()
+    assert "→ thường xuyên, hạn 31/12/2024" in body
+    assert "đã hiểu “thuờng xuyên” là “thường xuyên”" in body
+
+
+def test_the_preview_shows_the_lead_and_partners_split_from_one_cell(client, le_loi_plan):
+    log_in(client, "le-loi-editor")
+    data = xlsx_bytes(
+        [
+            ["STT", "Nội dung công việc", "Cơ quan thực hiện", "Thời hạn"],
+            ["I", "Mục"],
+            ["1", "Niêm yết", "Bưu điện xã chủ trì; Trưởng thôn phối hợp xử lý hồ sơ", "Quý II/2024"],
+        ]
+    )
+    body = client.get(_upload(client, le_loi_plan, data).url).content.decode()
+    row = body.split("Niêm yết", 1)[1].split("</tr>", 1)[0]
+    cells = [cell.split(">", 1)[1].split("<", 1)[0] for cell in row.split("<td")[1:]]
+    assert cells[:2] == ["Bưu điện xã", "Trưởng thôn"]
+    assert "tách từ ô “Bưu điện xã chủ trì; Trưởng thôn phối hợp xử lý hồ sơ”" in row
+    assert "người chủ trì và người phối hợp được tách" in body
+
+
 def test_a_refused_file_shows_its_message_on_the_form(client, le_loi_plan):
     log_in(client, "le-loi-editor")
     response = _upload(client, le_loi_plan, b"%PDF-1.7 ...", name="ke-hoach.pdf")
