@@ -161,3 +161,19 @@ def test_the_9_month_report_of_thanh_thuy_prints_its_appendix_without_holes(seed
     for page, gap, _last, first in breaks:
         heading = first is not None and "section" in _classes(first)
         assert gap <= MAX_GAP_MM + (first.margin_height() * PX_MM if heading else 0), (page, round(gap, 1))
+
+
+def test_the_print_stylesheets_are_parsed_once_per_process_and_print_the_same(seed):
+    """tthc_portal.printing reuses the parsed print/*.css and its fonts between renders; the pages are
+    the same as with the stylesheets read afresh."""
+    from tthc_portal import printing
+
+    plan = Plan.objects.get(unit__slug="thanh-thuy", year=2023)
+    html = plan_document_html(plan)
+    first = printing.render_pdf(html)
+    parsed = dict(printing._stylesheets)
+    second = printing.render_pdf(html)
+    assert parsed and printing._stylesheets == parsed  # nothing parsed again
+    fresh = HTML(string=html, base_url=STATIC_BASE, url_fetcher=ProjectStaticFetcher()).render()
+    assert first.pages == second.pages == len(fresh.pages)
+    assert first.anchors == second.anchors
