@@ -9,17 +9,22 @@ including one is one line (after `{% load workflow_tags %}`):
 
 They need `request` in the context (the request context processor) and a `plan`; row comments are
 read once per page whatever the number of rows.
+
+The views are imported when a tag is first used, not with this library: Django imports every tag
+library when its template engine starts, and the workflow's views bring the signing and the jobs with
+them — half a second that every process rendering any template (a PDF from the command line, a worker)
+would pay.
 """
 
 from django import template
-
-from plans.workflow.views import actions_context, comment_slot, history_context, row_comments_html
 
 register = template.Library()
 
 
 @register.inclusion_tag("plans/workflow/_actions.html", takes_context=True)
 def workflow_actions(context, plan):
+    from plans.workflow.views import actions_context
+
     request = context["request"]
     return {
         **actions_context(user=request.user, plan=plan, next_url=request.get_full_path()),
@@ -29,11 +34,15 @@ def workflow_actions(context, plan):
 
 @register.inclusion_tag("plans/workflow/_status_history.html")
 def status_history(plan):
+    from plans.workflow.views import history_context
+
     return history_context(plan)
 
 
 @register.simple_tag(takes_context=True)
 def row_comments(context, plan, task=None):
+    from plans.workflow.views import row_comments_html
+
     return row_comments_html(user=context["request"].user, plan=plan, task=task, csrf_token=context.get("csrf_token"))
 
 
@@ -41,4 +50,6 @@ def row_comments(context, plan, task=None):
 def row_comments_slot(task):
     """{% row_comments_slot task %}: where the row's comments go, in a fragment kept for every viewer
     (plans.workflow.views.fill_comment_slots writes them in for each request)."""
+    from plans.workflow.views import comment_slot
+
     return comment_slot(task)

@@ -7,6 +7,9 @@ from plans.pdf.word import plan_docx
 
 
 class Command(BaseCommand):
+    # A document from the command line starts fast: the project-wide system checks (every URLconf and
+    # view imported, ~1 s) are `manage.py check`'s job, not this command's.
+    requires_system_checks: list[str] = []
     help = (
         "Tạo tệp Word (.docx) quyết định + kế hoạch + phụ lục của một đơn vị, cùng nội dung và bố cục với bản PDF "
         "(Nghị định 30/2020/NĐ-CP)."

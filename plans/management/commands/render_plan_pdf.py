@@ -9,6 +9,9 @@ from plans.pdf.documents import build_plan_pdf
 
 
 class Command(BaseCommand):
+    # A document from the command line starts fast: the project-wide system checks (every URLconf and
+    # view imported, ~1 s) are `manage.py check`'s job, not this command's.
+    requires_system_checks: list[str] = []
     help = (
         "Tạo PDF quyết định + kế hoạch + phụ lục của một đơn vị (chạy đồng bộ, cùng mã với tác vụ nền); với --signed: "
         "ghi ra đúng bản đã ký số của kế hoạch đã ban hành."

@@ -10,6 +10,9 @@ from reports.services import build_report_files
 
 
 class Command(BaseCommand):
+    # A document from the command line starts fast: the project-wide system checks (every URLconf and
+    # view imported, ~1 s) are `manage.py check`'s job, not this command's.
+    requires_system_checks: list[str] = []
     help = (
         "Tạo báo cáo kết quả thực hiện kế hoạch của một đơn vị cho một kỳ (chạy đồng bộ, cùng mã với tác vụ nền): "
         "tệp PDF, hoặc Excel khi tên tệp kết thúc bằng .xlsx. Với đơn vị cấp huyện, tỉnh (không phải xã): báo cáo "
