@@ -21,7 +21,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from . import user_agents, user_sessions
-from .audit import home_unit, record
+from .audit import record
 from .mail import queue_email
 from .models import AuditEvent, OutgoingEmail, User, UserSession
 
@@ -63,7 +63,7 @@ def request_password_reset(*, users, request: HttpRequest | None = None) -> int:
     count = 0
     for user in users:
         queue_password_reset_email(user=user)
-        record(actor=None, action=Action.PASSWORD_RESET_REQUESTED, target=user, request=request, unit=home_unit(user))
+        record(actor=None, action=Action.PASSWORD_RESET_REQUESTED, target=user, request=request)
         count += 1
     return count
 
@@ -80,7 +80,6 @@ def password_changed(*, user: User, request: HttpRequest, previous_key: str | No
         action=Action.PASSWORD_CHANGED,
         target=user,
         request=request,
-        unit=home_unit(user),
         sessions_ended=ended,
     )
     return ended
@@ -95,7 +94,6 @@ def password_reset_done(*, user: User, request: HttpRequest | None = None) -> in
         action=Action.PASSWORD_RESET,
         target=user,
         request=request,
-        unit=home_unit(user),
         sessions_ended=ended,
     )
     return ended
@@ -115,7 +113,6 @@ def force_password_reset(*, user: User, actor: User, request: HttpRequest | None
         action=Action.PASSWORD_RESET_FORCED,
         target=user,
         request=request,
-        unit=home_unit(user),
         sessions_ended=ended,
         email_queued=message is not None,
     )
@@ -133,7 +130,6 @@ def deactivate_user(*, user: User, actor: User, request: HttpRequest | None = No
         action=Action.USER_DEACTIVATED,
         target=user,
         request=request,
-        unit=home_unit(user),
         sessions_ended=ended,
     )
     return ended

@@ -106,11 +106,14 @@ def client_ip(request):
 
 
 def unit_of(target):
-    """The unit a target belongs to: a unit itself, anything with a unit (a plan), or with a plan."""
+    """The unit a target belongs to: a unit itself, a user's own unit (home_unit), anything with a unit
+    (a plan), or with a plan."""
     if target is None:
         return None
     if isinstance(target, Unit):
         return target
+    if isinstance(target, User):  # an account: its own unit, whoever acted on it
+        return home_unit(target)
     if getattr(target, "unit_id", None):
         return target.unit if _cached(target, "unit") else Unit(pk=target.unit_id)
     plan = getattr(target, "plan", None) if hasattr(target, "plan_id") else None
