@@ -116,6 +116,7 @@ class SecondFactorMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         from . import two_factor
+        from .two_factor_views import second_factor_redirect
 
         user = request.user
         if not user.is_authenticated or user.is_verified():
@@ -126,30 +127,3 @@ class SecondFactorMiddleware:
         if not (admin or step) or not two_factor.must_verify(user):
             return None
         return second_factor_redirect(request, enrol=not two_factor.enrolled(user))
-
-
-def second_factor_redirect(request, *, enrol):
-    from django.contrib import messages
-    from django.http import HttpResponse, HttpResponseRedirect
-    from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-
-    back = request.get_full_path() if request.method == "GET" else ""
-    if not back:
-        candidate = request.headers.get("HX-Current-URL") or request.headers.get("Referer") or ""
-        if url_has_allowed_host_and_scheme(
-            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            back = candidate
-    url = reverse("two_factor:enrol" if enrol else "two_factor:verify")
-    if back:
-        url += "?" + urlencode({"next": back})
-    messages.warning(
-        request,
-        "Thao tác này cần xác thực hai bước: "
-        + ("hãy đăng ký ứng dụng xác thực trên điện thoại trước." if enrol else "hãy nhập mã từ ứng dụng xác thực."),
-    )
-    if request.headers.get("HX-Request"):
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return HttpResponseRedirect(url)

@@ -2,11 +2,11 @@
 verification, new recovery codes, removal. The decisions are orgs.two_factor's."""
 
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
@@ -15,11 +15,37 @@ from .audit import record as audit
 from .models import AuditEvent
 
 
-def _next(request):
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
+def _local(request, url):
+    """`url` if it leads to a page of this site, else "" (no open redirect)."""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
     return ""
+
+
+def _next(request):
+    return _local(request, request.POST.get("next") or request.GET.get("next") or "")
+
+
+def second_factor_redirect(request, *, enrol):
+    """Where orgs.middleware.SecondFactorMiddleware sends a user who must verify (or enrol) first: the
+    page to come back to is this one for a GET, else the page the step was posted from."""
+    back = request.get_full_path() if request.method == "GET" else ""
+    back = back or _local(request, request.headers.get("HX-Current-URL") or request.headers.get("Referer") or "")
+    url = reverse("two_factor:enrol" if enrol else "two_factor:verify")
+    if back:
+        url += "?" + urlencode({"next": back})
+    messages.warning(
+        request,
+        "Thao tác này cần xác thực hai bước: "
+        + ("hãy đăng ký ứng dụng xác thực trên điện thoại trước." if enrol else "hãy nhập mã từ ứng dụng xác thực."),
+    )
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return HttpResponseRedirect(url)
 
 
 def overview(request):
