@@ -192,24 +192,34 @@ def _issued_decisions(unit, year):
     )
 
 
-def issue_date_bounds(plan):
-    """The dates a plan of year Y may be issued on: from 1 January of Y−1 (a plan is often issued in
-    the December before its year) or the day it was approved, whichever is later, to 31 December of Y
-    or today, whichever is earlier."""
-    earliest, latest = date(plan.year - 1, 1, 1), min(date(plan.year, 12, 31), timezone.localdate())
+def _year_range(plan):
+    """A plan of year Y is issued in Y or in the December before it (any day of Y−1 is accepted)."""
+    return date(plan.year - 1, 1, 1), date(plan.year, 12, 31)
+
+
+def _approval_day(plan):
     approval = plan.transitions.filter(to_status=Status.APPROVED).order_by("-created_at", "-pk").first()
-    approved_on = timezone.localdate(approval.created_at) if approval else None
-    return max(earliest, approved_on) if approved_on else earliest, latest, approved_on
+    return timezone.localdate(approval.created_at) if approval else None
+
+
+def issue_date_bounds(plan):
+    """(earliest, latest): the dates the plan may be issued on — its year range (`_year_range`), not
+    before the day it was approved, not after today."""
+    first, last = _year_range(plan)
+    approved_on = _approval_day(plan)
+    return max(first, approved_on) if approved_on else first, min(last, timezone.localdate())
 
 
 def check_issue_date(plan, issued_on):
-    _earliest, _latest, approved_on = issue_date_bounds(plan)
+    """Refuse an issue date outside issue_date_bounds, saying which bound it crosses."""
+    first, last = _year_range(plan)
+    approved_on = _approval_day(plan)
     if issued_on > timezone.localdate():
         raise ValidationError("Ngày ban hành không được sau ngày hôm nay.", code="future")
-    if not date(plan.year - 1, 1, 1) <= issued_on <= date(plan.year, 12, 31):
+    if not first <= issued_on <= last:
         raise ValidationError(
             f"Ngày ban hành của kế hoạch năm {plan.year} phải trong năm {plan.year - 1} hoặc {plan.year} "
-            f"(từ 01/01/{plan.year - 1} đến 31/12/{plan.year}).",
+            f"(từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}).",
             code="out_of_year",
         )
     if approved_on and issued_on < approved_on:

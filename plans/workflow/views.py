@@ -129,7 +129,7 @@ def actions_context(*, user, plan, next_url, bound=None, error=""):
         if action in allowed:
             step_forms[action] = bound.get(action) or form_class()
     if "issue" in allowed:  # the date box offers the dates the plan may be issued on, the latest first
-        earliest, latest, _approved_on = workflow.issue_date_bounds(plan)
+        earliest, latest = workflow.issue_date_bounds(plan)
         issue_form = step_forms["issue"]
         issue_form.fields["issued_on"].widget.attrs.update(min=f"{earliest:%Y-%m-%d}", max=f"{latest:%Y-%m-%d}")
         if not issue_form.is_bound:
