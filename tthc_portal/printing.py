@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.staticfiles import finders
 from weasyprint import CSS, HTML
+from weasyprint.html import UA, UA_COUNTER_STYLE
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -72,12 +73,41 @@ def _stylesheet(href):
     return _stylesheets[key]
 
 
+# WeasyPrint's user-agent stylesheet styles six pseudo-elements of *every* element through universal
+# selectors (::marker, ::footnote-call, ::footnote-marker, ::note-call, ::note-marker, ::note-callback),
+# and WeasyPrint computes a style for each of them: six in seven of the styles a plan's PDF computed, a
+# sixth of a warm render. The documents use no CSS footnotes or notes and no list items, so those rules
+# are dropped and ::marker is kept for list items only; the PDF is byte for byte the same
+# (tests/test_printing.py).
+_UNIVERSAL_PSEUDO = re.compile(r"^::(?:footnote|note)-[a-z]+ \{[^}]*\}\n", re.MULTILINE)
+
+
+def user_agent_css(stock=UA):
+    """WeasyPrint's user-agent stylesheet without those rules; None if a new WeasyPrint changed them (its
+    own stylesheet is used then, and a test says so)."""
+    text, dropped = _UNIVERSAL_PSEUDO.subn("", stock)
+    text, markers = re.subn(r"^::marker \{", "li::marker, summary::marker {", text, flags=re.MULTILINE)
+    return text if (dropped, markers) == (5, 1) else None
+
+
+_print_ua = CSS(string=user_agent_css(), counter_style=UA_COUNTER_STYLE) if user_agent_css() else None
+
+
+class PrintHTML(HTML):
+    """WeasyPrint's HTML with the user-agent stylesheet above."""
+
+    def _ua_stylesheets(self, forms=False):
+        if _print_ua is None or forms:
+            return super()._ua_stylesheets(forms=forms)
+        return [_print_ua]
+
+
 def render_pdf(html: str) -> PdfResult:
     fetcher = ProjectStaticFetcher()
     hrefs = _PRINT_LINK.findall(html)
     stylesheets = [_stylesheet(href) for href in hrefs]
     html = _PRINT_LINK.sub("", html) if hrefs else html
-    document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher).render(
+    document = PrintHTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher).render(
         stylesheets=stylesheets, font_config=_font_config
     )
     data = document.write_pdf()

@@ -7,7 +7,6 @@ and of the seed plans."""
 import random
 
 import pytest
-from weasyprint import HTML
 from weasyprint.formatting_structure import boxes
 
 from plans.models import Plan
@@ -15,7 +14,7 @@ from plans.pdf.documents import plan_document_html
 from tasks.models import Section
 from tasks.services import create_table
 from tests.factories import make_plan, member
-from tthc_portal.printing import STATIC_BASE, ProjectStaticFetcher
+from tthc_portal.printing import STATIC_BASE, PrintHTML, ProjectStaticFetcher
 
 PX_MM = 25.4 / 96
 MAX_GAP_MM = 15
@@ -24,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _layout(html):
-    return HTML(string=html, base_url=STATIC_BASE, url_fetcher=ProjectStaticFetcher()).render()
+    return PrintHTML(string=html, base_url=STATIC_BASE, url_fetcher=ProjectStaticFetcher()).render()
 
 
 def _tables(page):
@@ -180,6 +179,6 @@ def test_the_print_stylesheets_are_parsed_once_per_process_and_print_the_same(se
     parsed = dict(printing._stylesheets)
     second = printing.render_pdf(html)
     assert parsed and printing._stylesheets == parsed  # nothing parsed again
-    fresh = HTML(string=html, base_url=STATIC_BASE, url_fetcher=ProjectStaticFetcher()).render()
+    fresh = PrintHTML(string=html, base_url=STATIC_BASE, url_fetcher=ProjectStaticFetcher()).render()
     assert first.pages == second.pages == len(fresh.pages)
     assert first.anchors == second.anchors
