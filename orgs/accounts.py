@@ -3,16 +3,20 @@ transaction, writing its audit line (orgs.audit).
 
 - a user changes their password: their other sessions end (`password_changed`);
 - a forgotten password is reset through a link sent by e-mail, through the outbox (orgs.mail), never
-  in the request (`request_password_reset`, `queue_password_reset_email`); setting the new password
-  ends every session of the user (`password_reset_done`);
+  in the request (`request_password_reset`, `queue_password_reset_email`), a few an hour at most to one
+  account and from one address; setting the new password ends every session of the user
+  (`password_reset_done`);
 - an administrator forces a reset (`force_password_reset`: the password no longer works, every session
   ends, the reset e-mail is queued) or deactivates an account (`deactivate_user`);
 - a user ends one of their other sessions, or all of them (`end_session`, `end_other_sessions`).
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,7 +25,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from . import user_agents, user_sessions
-from .audit import record
+from .audit import client_ip, record
 from .mail import queue_email
 from .models import AuditEvent, OutgoingEmail, User, UserSession
 
@@ -59,13 +63,42 @@ def queue_password_reset_email(*, user: User, forced: bool = False) -> OutgoingE
 @transaction.atomic
 def request_password_reset(*, users, request: HttpRequest | None = None) -> int:
     """Someone asked for a reset link for an address: one e-mail to each account it belongs to (none
-    when it belongs to none, and the page says the same either way). Returns how many."""
+    when it belongs to none, and the page says the same either way). Returns how many were queued.
+
+    Nobody can make the portal flood a mailbox or mail every account from one place: within an hour, at
+    most PASSWORD_RESET_EMAILS_PER_ACCOUNT e-mails go to one account and PASSWORD_RESET_EMAILS_PER_ADDRESS
+    are asked for from one address (counted on the audit trail, shared by every process). A link
+    already sent keeps working; a withheld e-mail is one alert line per account and hour, its repeats
+    counted, and the page still answers as for any address."""
+    since = timezone.now() - timedelta(hours=1)
+    asked = AuditEvent.objects.filter(action=Action.PASSWORD_RESET_REQUESTED, created_at__gte=since)
+    address = client_ip(request) if request is not None else None
     count = 0
     for user in users:
+        if asked.filter(target_type=User._meta.label_lower, target_id=str(user.pk)).count() >= (
+            settings.PASSWORD_RESET_EMAILS_PER_ACCOUNT
+        ):
+            _reset_withheld(user=user, request=request, since=since, reason="tài khoản")
+            continue
+        if address and asked.filter(ip_address=address).count() >= settings.PASSWORD_RESET_EMAILS_PER_ADDRESS:
+            _reset_withheld(user=user, request=request, since=since, reason="địa chỉ IP")
+            continue
         queue_password_reset_email(user=user)
         record(actor=None, action=Action.PASSWORD_RESET_REQUESTED, target=user, request=request)
         count += 1
     return count
+
+
+def _reset_withheld(*, user, request, since, reason):
+    """The alert line of a withheld reset e-mail: one per account and hour, repeats counted."""
+    earlier = AuditEvent.objects.filter(
+        action=Action.PASSWORD_RESET_WITHHELD,
+        target_type=User._meta.label_lower,
+        target_id=str(user.pk),
+        created_at__gte=since,
+    )
+    if not earlier.update(repeats=F("repeats") + 1):
+        record(actor=None, action=Action.PASSWORD_RESET_WITHHELD, target=user, request=request, limit=reason)
 
 
 @transaction.atomic

@@ -237,6 +237,7 @@ class AuditEvent(models.Model):
         SECOND_FACTOR_REMOVED = "auth.second_factor_removed", "Tắt xác thực hai bước"
         PASSWORD_CHANGED = "auth.password_changed", "Đổi mật khẩu"
         PASSWORD_RESET_REQUESTED = "auth.password_reset_requested", "Yêu cầu đặt lại mật khẩu qua thư"
+        PASSWORD_RESET_WITHHELD = "auth.password_reset_withheld", "Không gửi thư đặt lại mật khẩu (yêu cầu quá nhiều)"
         PASSWORD_RESET = "auth.password_reset", "Đặt lại mật khẩu qua thư"
         PASSWORD_RESET_FORCED = "auth.password_reset_forced", "Quản trị viên buộc đặt lại mật khẩu"
         USER_DEACTIVATED = "auth.user_deactivated", "Khóa tài khoản"
@@ -283,6 +284,7 @@ class AuditEvent(models.Model):
         Action.ACCESS_DENIED,
         Action.ACCESS_HIDDEN,
         Action.SECOND_FACTOR_FAILED,
+        Action.PASSWORD_RESET_WITHHELD,
     }
 
     @property
@@ -309,6 +311,7 @@ class AuditEvent(models.Model):
         "ip": "địa chỉ IP của phiên",
         "browser": "trình duyệt của phiên",
         "started": "phiên bắt đầu lúc",
+        "limit": "vượt giới hạn mỗi giờ theo",
     }
 
     @property

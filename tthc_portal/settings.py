@@ -152,6 +152,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # …and every username from one address after 30 failures from it (password spraying): orgs.throttling.
 AXES_HANDLER = "orgs.throttling.Handler"
 AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=30)
+# Password-reset e-mails within an hour: at most this many to one account, and asked for from one
+# address (orgs.accounts.request_password_reset).
+PASSWORD_RESET_EMAILS_PER_ACCOUNT = env.int("PASSWORD_RESET_EMAILS_PER_ACCOUNT", default=3)
+PASSWORD_RESET_EMAILS_PER_ADDRESS = env.int("PASSWORD_RESET_EMAILS_PER_ADDRESS", default=20)
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # hammering a locked pair does not prolong its lock
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"

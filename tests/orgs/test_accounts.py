@@ -201,6 +201,41 @@ def test_a_deactivated_account_gets_no_email():
     assert not OutgoingEmail.objects.exists()
 
 
+def test_an_account_gets_at_most_three_reset_emails_an_hour(settings):
+    UserFactory(username="hoa", email="hoa@le-loi.example")
+    answers = {ask_for_reset(Client(), "hoa@le-loi.example").url for _ in range(5)}
+    assert answers == {reverse("account:password_reset_done")}  # the same answer every time
+    assert (
+        OutgoingEmail.objects.filter(to="hoa@le-loi.example").count() == settings.PASSWORD_RESET_EMAILS_PER_ACCOUNT == 3
+    )
+    withheld = AuditEvent.objects.get(action=AuditEvent.Action.PASSWORD_RESET_WITHHELD)
+    assert (withheld.target_repr, withheld.repeats, withheld.is_alert) == ("hoa", 2, True)
+
+
+def test_a_reset_email_goes_out_again_an_hour_after_the_last_ones(settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    UserFactory(email="hoa@le-loi.example")
+    for _ in range(3):
+        ask_for_reset(Client(), "hoa@le-loi.example")
+    AuditEvent.objects.update(created_at=timezone.now() - timedelta(minutes=61))
+    ask_for_reset(Client(), "hoa@le-loi.example")
+    assert OutgoingEmail.objects.count() == 4
+
+
+def test_one_address_cannot_mail_every_account(settings):
+    settings.PASSWORD_RESET_EMAILS_PER_ADDRESS = 4
+    for number in range(6):
+        UserFactory(email=f"user{number}@le-loi.example")
+        ask_for_reset(Client(REMOTE_ADDR="203.0.113.9"), f"user{number}@le-loi.example")
+    assert OutgoingEmail.objects.count() == 4
+    ask_for_reset(Client(REMOTE_ADDR="198.51.100.7"), "user5@le-loi.example")  # another address still can
+    assert OutgoingEmail.objects.filter(to="user5@le-loi.example").count() == 1
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.PASSWORD_RESET_WITHHELD).count() == 2
+
+
 def test_the_emailed_link_sets_a_new_password():
     user = UserFactory(email="hoa@le-loi.example")
     client = Client()
