@@ -67,7 +67,8 @@ def request_password_reset(*, users, request: HttpRequest | None = None) -> int:
 
     Nobody can make the portal flood a mailbox or mail every account from one place: within an hour, at
     most PASSWORD_RESET_EMAILS_PER_ACCOUNT e-mails go to one account and PASSWORD_RESET_EMAILS_PER_ADDRESS
-    are asked for from one address (counted on the audit trail, shared by every process). A link
+    go out at the request of one address (counted on the audit trail, shared by every process; a request
+    for an address no account has sends nothing and is not counted). A link
     already sent keeps working; a withheld e-mail is one alert line per account and hour, its repeats
     counted, and the page still answers as for any address."""
     since = timezone.now() - timedelta(hours=1)

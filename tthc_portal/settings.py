@@ -152,7 +152,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # …and every username from one address after 30 failures from it (password spraying): orgs.throttling.
 AXES_HANDLER = "orgs.throttling.Handler"
 AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=30)
-# Password-reset e-mails within an hour: at most this many to one account, and asked for from one
+# Password-reset e-mails within an hour: at most this many to one account, and sent at the request of one
 # address (orgs.accounts.request_password_reset).
 PASSWORD_RESET_EMAILS_PER_ACCOUNT = env.int("PASSWORD_RESET_EMAILS_PER_ACCOUNT", default=3)
 PASSWORD_RESET_EMAILS_PER_ADDRESS = env.int("PASSWORD_RESET_EMAILS_PER_ADDRESS", default=20)
