@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from orgs.command_args import unit_arg
+from plans.command_args import add_plan_arguments
 from plans.files.importing import ImportRefused, create_plan_from_import, import_parsed, parse_plan_file
 from plans.files.uploads import MAX_UPLOAD_BYTES, SIZE_MESSAGE, ImportRejected
 from plans.models import Plan
@@ -17,8 +18,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="Tệp .xlsx hoặc .docx.")
-        parser.add_argument("--unit", required=True, help="Mã hoặc tên đơn vị, ví dụ “Lê Lợi”.")
-        parser.add_argument("--year", required=True, type=int)
+        add_plan_arguments(parser)
         parser.add_argument("--dry-run", action="store_true", help="Chỉ đọc và báo lỗi, không ghi gì.")
         parser.add_argument("--json", action="store_true", help="In các mục đọc được dạng JSON ra stdout.")
 

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from orgs.models import User
-from plans.command_args import plan_arg
+from plans.command_args import add_plan_arguments, plan_arg
 from plans.models import SignedPlan
 from plans.workflow import services
 
@@ -22,8 +22,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=ACTIONS)
-        parser.add_argument("--unit", required=True, help="Mã hoặc tên đơn vị, ví dụ “Hà Tân”.")
-        parser.add_argument("--year", required=True, type=int)
+        add_plan_arguments(parser, example="Hà Tân")
         parser.add_argument("--user", required=True, help="Tên đăng nhập của người thực hiện.")
         parser.add_argument("--date", help="Ngày ban hành YYYY-MM-DD (ban hành; mặc định hôm nay).")
         parser.add_argument("--number", type=int, help="Số quyết định (ban hành; mặc định số tiếp theo còn trống).")

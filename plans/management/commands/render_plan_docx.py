@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from plans.command_args import plan_arg
+from plans.command_args import add_plan_arguments, plan_arg
 from plans.pdf.word import plan_docx
 
 
@@ -16,8 +16,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--unit", required=True, help="Mã hoặc tên đơn vị, ví dụ “Lê Lợi”.")
-        parser.add_argument("--year", required=True, type=int)
+        add_plan_arguments(parser)
         parser.add_argument("-o", "--output", required=True, help="Tệp .docx sẽ ghi ra.")
 
     def handle(self, *args, unit, year, output, **options):

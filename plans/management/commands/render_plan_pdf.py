@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from plans.command_args import plan_arg
+from plans.command_args import add_plan_arguments, plan_arg
 from plans.models import SignedPlan
 from plans.pdf.documents import build_plan_pdf
 
@@ -18,8 +18,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--unit", required=True, help="Mã hoặc tên đơn vị, ví dụ “Lê Lợi”.")
-        parser.add_argument("--year", required=True, type=int)
+        add_plan_arguments(parser)
         parser.add_argument("-o", "--output", required=True, help="Tệp PDF sẽ ghi ra.")
         parser.add_argument("--signed", action="store_true", help="Bản đã ký số được lưu khi ban hành.")
 

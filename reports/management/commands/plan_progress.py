@@ -3,7 +3,7 @@ import json as jsonlib
 from django.core.management.base import BaseCommand
 
 from periods.command_args import period_arg
-from plans.command_args import plan_arg
+from plans.command_args import add_plan_arguments, plan_arg
 from reports.progress import plan_progress
 
 
@@ -11,8 +11,7 @@ class Command(BaseCommand):
     help = "Tỷ lệ hoàn thành kế hoạch của một đơn vị tại ngày chốt số liệu của một kỳ báo cáo."
 
     def add_arguments(self, parser):
-        parser.add_argument("--unit", required=True)
-        parser.add_argument("--year", required=True, type=int)
+        add_plan_arguments(parser)
         parser.add_argument("--period", required=True, help="Q1, Q2, Q3, Q4, 6M, 9M hoặc Y.")
         parser.add_argument("--json", action="store_true")
 

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 
 from orgs.command_args import unit_arg
 from periods.command_args import period_arg
-from plans.command_args import plan_arg
+from plans.command_args import add_plan_arguments, plan_arg
 from reports.consolidated_files import build_files as build_consolidated_files
 from reports.services import build_report_files
 
@@ -20,8 +20,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--unit", required=True, help="Mã hoặc tên đơn vị, ví dụ “Thanh Thủy”, “Hà Trung”.")
-        parser.add_argument("--year", required=True, type=int)
+        add_plan_arguments(parser, example="Thanh Thủy”, “Hà Trung")
         parser.add_argument("--period", required=True, help="Q1, Q2, 6M, Q3, 9M, Q4 hoặc Y.")
         parser.add_argument("-o", "--output", required=True, help="Tệp sẽ ghi ra (.pdf hoặc .xlsx).")
 
