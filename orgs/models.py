@@ -369,7 +369,25 @@ class OutgoingEmail(models.Model):
 # --- second factor (django-otp devices; orgs.two_factor) ----------------------------------------------
 
 
-class AuthenticatorApp(ThrottlingMixin, Device):
+class ThrottledDevice(ThrottlingMixin, Device):
+    """A django-otp device whose failures slow the next try (1, 2, 4 … s): a code is checked
+    (`check_token`) only when the wait since the last failure is over."""
+
+    class Meta:
+        abstract = True
+
+    def get_throttle_factor(self):
+        return 1
+
+    def verify_token(self, token):
+        allowed, _ = self.verify_is_allowed()
+        return bool(allowed) and self.check_token(token)
+
+    def check_token(self, token) -> bool:
+        raise NotImplementedError
+
+
+class AuthenticatorApp(ThrottledDevice):
     """A TOTP authenticator app (RFC 6238: 6 digits every 30 s) on the user's phone. Its seed is a
     secret: stored encrypted (orgs.two_factor.seal), never in clear. A code is accepted once (`last_t`),
     one step either side of now, and failures slow the next try (1, 2, 4 … s: ThrottlingMixin)."""
@@ -382,17 +400,11 @@ class AuthenticatorApp(ThrottlingMixin, Device):
         verbose_name = "ứng dụng xác thực"
         verbose_name_plural = "ứng dụng xác thực"
 
-    def get_throttle_factor(self):
-        return 1
-
-    def verify_token(self, token):
+    def check_token(self, token):
         from django_otp.oath import TOTP
 
         from .two_factor import unseal
 
-        allowed, _ = self.verify_is_allowed()
-        if not allowed:
-            return False
         token = str(token or "").replace(" ", "")
         verified = False
         if token.isdigit() and len(token) == 6:
@@ -407,22 +419,16 @@ class AuthenticatorApp(ThrottlingMixin, Device):
         return verified
 
 
-class RecoveryCodes(ThrottlingMixin, Device):
+class RecoveryCodes(ThrottledDevice):
     """The user's one-time recovery codes, for a lost phone. Only their SHA-256 is stored."""
 
     class Meta:
         verbose_name = "bộ mã dự phòng"
         verbose_name_plural = "bộ mã dự phòng"
 
-    def get_throttle_factor(self):
-        return 1
-
-    def verify_token(self, token):
+    def check_token(self, token):
         from .two_factor import code_digest
 
-        allowed, _ = self.verify_is_allowed()
-        if not allowed:
-            return False
         used = self.codes.filter(digest=code_digest(token), used_at__isnull=True).update(used_at=timezone.now())
         if used:
             self.throttle_reset()
